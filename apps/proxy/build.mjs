@@ -1,0 +1,28 @@
+// Bundles the proxy into one ESM file, dist/main.mjs: workspace packages (@concierge/*, the
+// generated Prisma client included) are inlined from their TypeScript source; everything from
+// node_modules stays external and is resolved at run time.
+import { build } from "esbuild";
+
+const keepPackagesExternal = {
+  name: "external-packages",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("@concierge/") || args.path.startsWith("node:")) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: [new URL("src/main.ts", import.meta.url).pathname],
+  outfile: new URL("dist/main.mjs", import.meta.url).pathname,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  plugins: [keepPackagesExternal],
+  // Inlined CommonJS-style code may call require(); give the ESM bundle one.
+  banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
+  logLevel: "warning",
+});

@@ -1,0 +1,108 @@
+import type { CacheRule } from "@concierge/config/cache-rule";
+import type { Route } from "@concierge/config/route";
+import type { ConfigSnapshot } from "@concierge/config/snapshot";
+
+import type { MetricsRegistry, RouteSeries } from "../metrics/registry.ts";
+import { canonicalPrefix, compileRouter, type Router } from "../router/compile-router.ts";
+import type { CompiledPool, PoolSet, Upstreams } from "../upstream/upstreams.ts";
+
+/**
+ * Snapshot → the structures the request path reads: router, pools, per-route header rules,
+ * cache rule and metric series. Runs once per revision, never per request; the result is
+ * immutable and swapped in whole.
+ */
+export interface CompiledConfig {
+  readonly revision: number;
+  readonly router: Router;
+  readonly pools: PoolSet;
+  readonly routes: readonly CompiledRoute[];
+}
+
+export interface CompiledHeaderRules {
+  readonly set: ReadonlyArray<readonly [name: string, value: string]>;
+  readonly remove: readonly string[];
+}
+
+export interface CompiledRoute {
+  readonly id: string;
+  readonly name: string;
+  readonly hosts: readonly string[];
+  /** Canonical: no trailing slash except `/` itself. */
+  readonly pathPrefix: string;
+  /** null: every method. A route that takes GET also takes HEAD. */
+  readonly methods: ReadonlySet<string> | null;
+  readonly priority: number;
+  readonly stripPrefix: boolean;
+  readonly maxBodyBytes: number;
+  readonly pool: CompiledPool;
+  readonly requestHeaders: CompiledHeaderRules;
+  readonly responseHeaders: CompiledHeaderRules;
+  readonly cache: CacheRule;
+  readonly metrics: RouteSeries;
+}
+
+export class ConfigCompileError extends Error {
+  override readonly name = "ConfigCompileError";
+}
+
+export function compileConfig(
+  snapshot: ConfigSnapshot,
+  revision: number,
+  deps: { upstreams: Upstreams; metrics: MetricsRegistry },
+): CompiledConfig {
+  const poolIds = new Set(snapshot.pools.map((pool) => pool.id));
+  for (const route of snapshot.routes) {
+    if (!poolIds.has(route.poolId)) {
+      throw new ConfigCompileError(`route "${route.name}" names pool ${route.poolId}, which does not exist`);
+    }
+  }
+
+  // Last of the checks: from here on, unchanged targets keep their connections and removed ones drain.
+  let pools: PoolSet;
+  try {
+    pools = deps.upstreams.compile(snapshot.pools);
+  } catch (error) {
+    throw new ConfigCompileError("pools could not be compiled", { cause: error });
+  }
+
+  const targetIdsByPool = new Map(snapshot.pools.map((pool) => [pool.id, pool.targets.map((target) => target.id)]));
+  const routes = snapshot.routes.map((route) => {
+    const pool = pools.get(route.poolId);
+    if (!pool) throw new ConfigCompileError(`pool ${route.poolId} is missing after compiling pools`);
+    const metrics = deps.metrics.routeSeries(route.id, route.poolId, targetIdsByPool.get(route.poolId) ?? []);
+    return compileRoute(route, pool, metrics);
+  });
+  return { revision, router: compileRouter(routes), pools, routes };
+}
+
+function compileRoute(route: Route, pool: CompiledPool, metrics: RouteSeries): CompiledRoute {
+  return {
+    id: route.id,
+    name: route.name,
+    hosts: route.hosts,
+    pathPrefix: canonicalPrefix(route.pathPrefix),
+    methods: compileMethods(route.methods),
+    priority: route.priority,
+    stripPrefix: route.stripPrefix,
+    maxBodyBytes: route.maxBodyBytes,
+    pool,
+    requestHeaders: compileHeaderRules(route.requestHeaders),
+    responseHeaders: compileHeaderRules(route.responseHeaders),
+    cache: route.cache,
+    metrics,
+  };
+}
+
+function compileMethods(methods: Route["methods"]): ReadonlySet<string> | null {
+  if (methods === null) return null;
+  const set = new Set<string>(methods);
+  if (set.has("GET")) set.add("HEAD"); // RFC 9110 §9.3.2: HEAD is GET without the body
+  return set;
+}
+
+function compileHeaderRules(rules: Route["requestHeaders"]): CompiledHeaderRules {
+  return {
+    set: Object.entries(rules.set).map(([name, value]) => [name.toLowerCase(), value] as const),
+    remove: rules.remove.map((name) => name.toLowerCase()),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * RFC 9110 §7.6.1: headers that describe one connection, not the message. A proxy removes
+ * them, and every header the Connection header names, before passing a message on — in both
+ * directions.
+ */
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
+]);
+
+type HeaderBag = Record<string, string | string[] | number | undefined>;
+
+function namedByConnection(connection: HeaderBag[string]): Set<string> | undefined {
+  if (connection === undefined) return undefined;
+  const values = Array.isArray(connection) ? connection : [String(connection)];
+  const named = new Set<string>();
+  for (const value of values) {
+    for (const token of value.split(",")) {
+      const name = token.trim().toLowerCase();
+      if (name !== "") named.add(name);
+    }
+  }
+  return named;
+}
+
+/** A copy of `headers` (lower-cased names) without hop-by-hop headers and unset values. */
+export function withoutHopByHop<Headers extends HeaderBag>(headers: Headers): Headers {
+  const named = namedByConnection(headers["connection"]);
+  const kept: HeaderBag = {};
+  for (const name in headers) {
+    if (headers[name] === undefined || HOP_BY_HOP_HEADERS.has(name) || named?.has(name)) continue;
+    kept[name] = headers[name];
+  }
+  return kept as Headers;
+}
+
+/** The same rule applied to an origin's answer before it goes downstream. */
+export const responseWithoutHopByHop = withoutHopByHop;

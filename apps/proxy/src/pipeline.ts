@@ -1,0 +1,213 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex, Readable } from "node:stream";
+
+import type { Logger } from "pino";
+
+import type { HttpCache } from "./cache/http-cache.ts";
+import type { CompiledConfig, CompiledRoute } from "./config/compile-config.ts";
+import { ProxyError, toProxyError } from "./errors.ts";
+import { limitRequestBody } from "./guard/body-limit.ts";
+import { clientIpOf, setForwardingHeaders, type TrustedProxies } from "./guard/forwarded.ts";
+import { withoutHopByHop } from "./guard/hop-by-hop.ts";
+import { appendVia, checkNotLooping, checkRequestShape } from "./guard/request-shape.ts";
+import { writeAccessLog } from "./metrics/access-log.ts";
+import type { MetricsRegistry } from "./metrics/registry.ts";
+import type { FetchOrigin, OriginResponse, ProxyResponse } from "./origin.ts";
+import { createRequestContext, type RequestContext } from "./request-context.ts";
+import { refuseOnSocket } from "./response/refuse-on-socket.ts";
+import { sendError } from "./response/send-error.ts";
+import { sendResponse } from "./response/send-response.ts";
+import { applyHeaderRules } from "./router/apply-header-rules.ts";
+import { matchRoute } from "./router/match-route.ts";
+import { upstreamPath } from "./router/upstream-path.ts";
+import { forwardRequest } from "./upstream/forward.ts";
+import { forwardUpgrade } from "./upstream/websocket.ts";
+
+/**
+ * One proxied request, start to finish: guard → router → cache → upstream → response. Every
+ * stage reads the config the request started with (`ctx.config`) and writes only to `ctx`;
+ * nothing here waits on the database. Failures from any stage land in the one catch, and the
+ * metrics and access line are written for every request, refused ones included.
+ */
+export interface PipelineDeps {
+  readonly log: Logger;
+  readonly pseudonym: string;
+  /** Our Via entry: `1.1 <pseudonym>`. */
+  readonly via: string;
+  readonly trustedProxies: TrustedProxies;
+  readonly cache: HttpCache;
+  readonly metrics: MetricsRegistry;
+  current(): CompiledConfig | undefined;
+}
+
+/** Limits the listener owns but the guard enforces. */
+export interface RequestOptions {
+  readonly maxUrlBytes: number;
+}
+
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: PipelineDeps,
+  options: RequestOptions,
+): Promise<void> {
+  const ctx = createRequestContext(req, deps.current());
+  deps.metrics.requestStarted();
+  req.on("error", ignoreClientStreamError);
+  try {
+    const route = guardAndRoute(req, ctx, deps, options);
+    const headers = upstreamHeaders(req, ctx, route, deps);
+    const body = limitRequestBody(req, route.maxBodyBytes, ctx);
+    // RFC 9110 §10.1.1: the client waits for this before sending a body we have now agreed to take.
+    if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
+    const response = await serve(res, ctx, route, headers, body, deps);
+    await sendResponse(res, response, ctx, deps.via);
+  } catch (error) {
+    ctx.error ??= toProxyError(error);
+    // An unread body would have to be drained (or, behind Expect, never comes): close instead.
+    if (!req.complete) ctx.closeConnection = true;
+    sendError(res, ctx.error, ctx, deps.via);
+  } finally {
+    deps.metrics.requestFinished();
+    const durationMs = performance.now() - ctx.startedAt;
+    deps.metrics.record(ctx.route?.metrics ?? deps.metrics.unrouted, {
+      targetId: ctx.targetId,
+      status: ctx.status,
+      cacheOutcome: ctx.cacheOutcome,
+      durationMs,
+      upstreamMs: ctx.upstreamMs,
+      bytesOut: ctx.bytesOut,
+    });
+    writeAccessLog(deps.log, ctx, durationMs);
+  }
+}
+
+/**
+ * A client that breaks its own body (a reset, a bad chunk) surfaces through whatever reads that
+ * body, and the listener answers parse errors itself; the request stream's error event alone
+ * must not take the worker down.
+ */
+function ignoreClientStreamError(): void {}
+
+/** WebSocket upgrades take the same guard and router, then the socket goes to upstream/. */
+export function handleUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  deps: PipelineDeps,
+  options: RequestOptions,
+): void {
+  const ctx = createRequestContext(req, deps.current());
+  try {
+    if (req.headers.upgrade?.toLowerCase() !== "websocket") {
+      throw new ProxyError("BAD_REQUEST", "client", { message: "only WebSocket upgrades are proxied" });
+    }
+    const route = guardAndRoute(req, ctx, deps, options);
+    forwardUpgrade(route.pool, req, socket, head, upstreamHeaders(req, ctx, route, deps));
+    ctx.status = 101;
+  } catch (error) {
+    ctx.error = toProxyError(error);
+    ctx.status = ctx.error.status;
+    refuseOnSocket(socket, ctx.error.status, deps.via);
+  } finally {
+    writeAccessLog(deps.log, ctx, performance.now() - ctx.startedAt);
+  }
+}
+
+function guardAndRoute(
+  req: IncomingMessage,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  options: RequestOptions,
+): CompiledRoute {
+  checkRequestShape(req, ctx, options.maxUrlBytes);
+  const config = ctx.config;
+  if (!config) throw new ProxyError("NO_CONFIG", "proxy");
+  checkNotLooping(req.headers.via, deps.pseudonym);
+  ctx.clientIp = clientIpOf(ctx.peerIp, req.headers, deps.trustedProxies);
+  ctx.route = matchRoute(config.router, ctx.host, ctx.path, ctx.method);
+  return ctx.route;
+}
+
+/** The header set sent upstream: cleaned, forwarding headers and Via set, route rules last. */
+function upstreamHeaders(
+  req: IncomingMessage,
+  ctx: RequestContext,
+  route: CompiledRoute,
+  deps: PipelineDeps,
+): IncomingHttpHeaders {
+  const headers = withoutHopByHop(req.headers);
+  headers.host = ctx.hostHeader;
+  setForwardingHeaders(headers, ctx.peerIp, ctx.hostHeader, deps.trustedProxies);
+  headers.via = appendVia(headers.via, deps.via);
+  headers["x-request-id"] = ctx.reqId;
+  applyHeaderRules(headers, route.requestHeaders);
+  return headers;
+}
+
+async function serve(
+  res: ServerResponse,
+  ctx: RequestContext,
+  route: CompiledRoute,
+  headers: IncomingHttpHeaders,
+  body: Readable | null,
+  deps: PipelineDeps,
+): Promise<ProxyResponse> {
+  const path = upstreamPath(route, ctx.path, ctx.query);
+  // A shared (coalesced) origin fetch must not die with the first client that leaves.
+  const signal = route.cache.enabled ? undefined : abortWhenClientLeaves(res);
+  let unsentBody = body;
+  const fetchOrigin: FetchOrigin = async (request) => {
+    const requestBody = unsentBody;
+    unsentBody = null;
+    const result = await forwardRequest(route.pool, {
+      method: request.method,
+      path,
+      headers: request.headers,
+      body: requestBody,
+      clientIp: ctx.clientIp,
+      signal,
+    });
+    ctx.targetId = result.targetId;
+    ctx.attempts += result.attempts;
+    ctx.upstreamMs = result.upstreamMs;
+    return result.extraHeaders ? withExtraHeaders(result, result.extraHeaders) : result;
+  };
+
+  if (!route.cache.enabled) {
+    const origin = await fetchOrigin({ method: ctx.method, headers });
+    return { statusCode: origin.statusCode, headers: origin.headers, body: origin.body, cacheOutcome: "none" };
+  }
+  return deps.cache.serve(
+    {
+      method: ctx.method,
+      scheme: "http",
+      host: ctx.host,
+      path: ctx.path,
+      query: ctx.query,
+      headers,
+      rule: route.cache,
+      routeId: route.id,
+    },
+    fetchOrigin,
+  );
+}
+
+function abortWhenClientLeaves(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(new ProxyError("CLIENT_ABORTED", "client"));
+  });
+  return controller.signal;
+}
+
+/** Headers the balancer adds (a sticky cookie): Set-Cookie joins the origin's, others replace. */
+function withExtraHeaders(origin: OriginResponse, extra: Record<string, string>): OriginResponse {
+  const headers = { ...origin.headers };
+  for (const [name, value] of Object.entries(extra)) {
+    const key = name.toLowerCase();
+    if (key === "set-cookie") headers["set-cookie"] = [...(headers["set-cookie"] ?? []), value];
+    else headers[key] = value;
+  }
+  return { ...origin, headers };
+}

@@ -1,0 +1,56 @@
+/**
+ * One worker process of a node: database → runtime → config sync → data listener. Closers
+ * run in reverse on SIGTERM/SIGINT or when the primary goes away, so in-flight requests drain
+ * before the config sync and the database close.
+ */
+import { createDb } from "@concierge/db/client";
+
+import { reportToPrimary } from "./admin/worker-report.ts";
+import { resolvePseudonym } from "./config/pseudonym.ts";
+import { startConfigSync } from "./config/watch-revisions.ts";
+import type { ProxyEnv } from "./env.ts";
+import { resolveNodeId } from "./env.ts";
+import { createLifecycle } from "./lifecycle.ts";
+import { createLogger } from "./logger.ts";
+import { createProxyRuntime, startDataListener } from "./runtime.ts";
+
+export async function runWorker(env: ProxyEnv): Promise<void> {
+  const nodeId = resolveNodeId(env);
+  const log = createLogger({ level: env.logLevel, nodeId, worker: env.workerSlot ?? 1 });
+  const lifecycle = createLifecycle(log);
+  const stop = (reason: string) => {
+    log.info({ reason }, "worker stopping");
+    void lifecycle.shutdown().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("disconnect", () => stop("primary gone"));
+
+  const db = env.databaseUrl === undefined ? undefined : createDb({ url: env.databaseUrl, maxConnections: 2 });
+  if (db) lifecycle.defer("database", () => db.$disconnect());
+
+  const pseudonym = await resolvePseudonym({ dataDir: env.dataDir, nodeId });
+  const runtime = createProxyRuntime({
+    log,
+    pseudonym,
+    cacheMaxBytes: env.cacheMaxBytes,
+    trustedProxies: env.trustedProxies,
+  });
+  lifecycle.defer("runtime", () => runtime.close());
+
+  const sync = await startConfigSync({
+    db,
+    databaseUrl: env.databaseUrl,
+    runtime,
+    dataDir: env.dataDir,
+    pseudonym,
+    log,
+  });
+  lifecycle.defer("config sync", () => sync.stop());
+
+  const listener = await startDataListener({ port: env.port, host: env.host, runtime, log });
+  lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));
+  log.info({ host: env.host, port: listener.port, revision: sync.status().revision }, "data listening");
+
+  reportToPrimary({ sync, metrics: runtime.metrics });
+}
