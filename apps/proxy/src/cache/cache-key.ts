@@ -1,7 +1,7 @@
 import type { CacheRule } from "@concierge/config/cache-rule";
 
 import type { CacheableRequest } from "../origin.ts";
-import { normaliseHeaderValue } from "./header-value.ts";
+import { normaliseHeaderValue, normaliseSelectingValue } from "./header-value.ts";
 import { readCookie } from "./request-cookies.ts";
 
 export interface CacheKey {
@@ -63,7 +63,7 @@ export function toSecondaryKey(
 ): string {
   let secondary = "";
   for (const name of varyNames) {
-    secondary += `${name}=${normaliseHeaderValue(headers[name]) ?? "\u0000"}\n`;
+    secondary += `${name}=${normaliseSelectingValue(name, headers[name]) ?? "\u0000"}\n`;
   }
   return secondary;
 }

@@ -15,7 +15,8 @@ function toOpaqueTag(entityTag: string): string {
 
 /**
  * RFC 9110 §13.2.2: If-None-Match (weak comparison) takes precedence; If-Modified-Since only
- * without it. True when the client's copy is current and a 304 answers it.
+ * without it, compared with Last-Modified or, failing that, Date (RFC 9111 §4.3.2). True when
+ * the client's copy is current and a 304 answers it.
  */
 export function isNotModified(request: IncomingHttpHeaders, stored: OutgoingHttpHeaders): boolean {
   const ifNoneMatch = request["if-none-match"];
@@ -29,7 +30,7 @@ export function isNotModified(request: IncomingHttpHeaders, stored: OutgoingHttp
   const ifModifiedSince = request["if-modified-since"];
   if (ifModifiedSince === undefined) return false;
   const sinceMs = Date.parse(ifModifiedSince);
-  const lastModifiedMs = Date.parse(toText(stored["last-modified"]) ?? "");
+  const lastModifiedMs = Date.parse(toText(stored["last-modified"] ?? stored.date) ?? "");
   return !Number.isNaN(sinceMs) && !Number.isNaN(lastModifiedMs) && lastModifiedMs <= sinceMs;
 }
 
@@ -46,10 +47,10 @@ export function toNotModifiedHeaders(stored: OutgoingHttpHeaders): OutgoingHttpH
 }
 
 /**
- * RFC 9111 §4.3.4: a 304 replaces the stored fields it carries, except those describing the
- * stored body, which it did not resend.
+ * RFC 9111 §3.2: a 304 replaces the stored fields it carries, except those describing the
+ * stored body, which it did not resend (a digest of the old body would be wrong on the new one).
  */
-const BODY_FIELDS = new Set(["content-length", "content-encoding", "transfer-encoding", "content-range"]);
+const BODY_FIELDS = new Set(["content-length", "content-encoding", "transfer-encoding", "content-range", "content-md5"]);
 
 export function mergeNotModified(stored: OutgoingHttpHeaders, notModified: IncomingHttpHeaders): OutgoingHttpHeaders {
   const merged: OutgoingHttpHeaders = { ...stored };

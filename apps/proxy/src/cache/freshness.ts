@@ -1,15 +1,16 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
-import CachePolicy from "http-cache-semantics";
-
 import type { CacheRule } from "@concierge/config/cache-rule";
 
 import type { StoredResponse } from "./cache-store.ts";
+import type { ResponseDirectives } from "./response-directives.ts";
 
 /**
- * Storability comes from http-cache-semantics (shared mode). Freshness is computed here because
- * rules may replace or supply the lifetime, and because the library treats `must-revalidate` and
- * `proxy-revalidate` as "never fresh", where RFC 9111 §5.2.2.2/§5.2.2.8 apply them only once stale.
+ * Storability and freshness are computed here rather than by http-cache-semantics: rules may
+ * replace or supply the lifetime, targeted fields (RFC 9213) may replace Cache-Control, the library
+ * treats `must-revalidate` and `proxy-revalidate` as "never fresh" where RFC 9111 §5.2.2.2/§5.2.2.8
+ * apply them only once stale, and it refuses statuses outside a fixed list even with explicit
+ * freshness, which RFC 9111 §3 allows to be stored.
  */
 
 export type CacheDirectives = ReadonlyMap<string, string | true>;
@@ -40,27 +41,32 @@ function toHeaderString(value: string | string[] | number | undefined): string |
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
 
-/** What the library reads, as plain strings (it expects one string per field). */
-function toPolicyHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const text = toHeaderString(value);
-    if (text !== undefined) flat[name] = text;
-  }
-  return flat;
-}
+/** RFC 9111 §4.2.2: statuses a cache may give heuristic freshness without being told. */
+const HEURISTICALLY_CACHEABLE = new Set([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501]);
+/** RFC 9111 §5.2.2.3: statuses whose caching this cache implements, for `must-understand`. */
+const UNDERSTOOD = new Set([200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501]);
 
-/** RFC 9111 §3 (and §3.5 for Authorization), shared cache. */
+/**
+ * RFC 9111 §3 for a GET answer whose no-store, private and Authorization checks already passed:
+ * a final status (206 and 304 are never stored whole) with explicit freshness, `public`, or a
+ * heuristically cacheable status.
+ */
 export function isStorable(
-  request: { method: string; headers: IncomingHttpHeaders },
-  response: { statusCode: number; headers: IncomingHttpHeaders | OutgoingHttpHeaders },
+  statusCode: number,
+  headers: IncomingHttpHeaders | OutgoingHttpHeaders,
+  directives: ResponseDirectives,
 ): boolean {
-  const policy = new CachePolicy(
-    { method: request.method, headers: toPolicyHeaders(request.headers) },
-    { status: response.statusCode, headers: toPolicyHeaders(response.headers) },
-    { shared: true },
+  if (statusCode < 200 || statusCode === 206 || statusCode === 304) return false;
+  const { effective } = directives;
+  if (effective.has("must-understand") && !UNDERSTOOD.has(statusCode)) return false;
+  return (
+    (!directives.targeted && headers.expires !== undefined) ||
+    effective.has("max-age") ||
+    effective.has("s-maxage") ||
+    effective.has("public") ||
+    directives.cacheControl.has("public") ||
+    HEURISTICALLY_CACHEABLE.has(statusCode)
   );
-  return policy.storable();
 }
 
 /** RFC 9111 §3.5: directives that let a shared cache reuse an answer to an authenticated request. */
@@ -68,25 +74,31 @@ export function allowsAuthenticatedReuse(directives: CacheDirectives): boolean {
   return directives.has("public") || directives.has("s-maxage") || directives.has("must-revalidate");
 }
 
-/** RFC 9111 §4.2.1, with the rule's override and default; `no-cache` always means "revalidate first". */
+/**
+ * RFC 9111 §4.2.1, with the rule's override and default; `no-cache` always means "revalidate
+ * first". A targeted field replaces Expires too. Without a valid Date, the time the answer
+ * arrived stands in for it (RFC 9110 §6.6.1).
+ */
 export function toFreshnessLifetimeSeconds(
   headers: OutgoingHttpHeaders,
-  directives: CacheDirectives,
+  directives: ResponseDirectives,
   rule: CacheRule,
+  responseTimeMs: number,
 ): number {
-  if (directives.has("no-cache")) return 0;
+  const { effective } = directives;
+  if (effective.has("no-cache")) return 0;
   if (rule.ttlOverrideSeconds !== undefined) return rule.ttlOverrideSeconds;
-  const sharedMaxAge = toDeltaSeconds(directives.get("s-maxage"));
+  const sharedMaxAge = toDeltaSeconds(effective.get("s-maxage"));
   if (sharedMaxAge !== undefined) return sharedMaxAge;
-  const maxAge = toDeltaSeconds(directives.get("max-age"));
+  const maxAge = toDeltaSeconds(effective.get("max-age"));
   if (maxAge !== undefined) return maxAge;
-  const expires = toHeaderString(headers.expires);
+  const expires = directives.targeted ? undefined : toHeaderString(headers.expires);
   if (expires !== undefined) {
     const expiresMs = Date.parse(expires);
-    const dateMs = Date.parse(toHeaderString(headers.date) ?? "");
     // RFC 9111 §5.3: an invalid Expires (e.g. "0") means already expired.
-    if (Number.isNaN(expiresMs) || Number.isNaN(dateMs)) return 0;
-    return Math.max(0, (expiresMs - dateMs) / 1000);
+    if (Number.isNaN(expiresMs)) return 0;
+    const dateMs = Date.parse(toHeaderString(headers.date) ?? "");
+    return Math.max(0, (expiresMs - (Number.isNaN(dateMs) ? responseTimeMs : dateMs)) / 1000);
   }
   if (rule.defaultTtlSeconds !== undefined) return rule.defaultTtlSeconds;
   return toHeuristicLifetimeSeconds(headers);

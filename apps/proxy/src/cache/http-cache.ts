@@ -6,6 +6,9 @@
  *   public, s-maxage or must-revalidate; Set-Cookie answers only under `rule.storeSetCookie`, and
  *   then without the cookie (the client that caused the fetch still receives it);
  * - a stored answer reaches an Authorization request only when it says public, s-maxage or must-revalidate;
+ * - CDN-Cache-Control or Surrogate-Control addressed to this cache replaces Cache-Control and
+ *   Expires for freshness, but never makes a private or no-store answer storable;
+ * - partial answers are never stored; a single range of a fresh, complete stored answer is cut from it;
  * - the key always holds scheme, host and path; Vary selects among variants, Vary: * is never reused;
  * - every answer carries Cache-Status (the forms are listed in cache-status.ts); every answer from
  *   storage carries Age;
@@ -18,6 +21,8 @@ import { Readable } from "node:stream";
 
 import type { CacheableRequest, CacheOutcome, FetchOrigin, OriginResponse, ProxyResponse } from "../origin.ts";
 import { teeBody } from "./body-collector.ts";
+import type { ByteRange } from "./byte-range.ts";
+import { toByteRange } from "./byte-range.ts";
 import type { CacheKey } from "./cache-key.ts";
 import { toCacheKey, toSecondaryKey } from "./cache-key.ts";
 import type { CacheStatusParts, ForwardReason } from "./cache-status.ts";
@@ -37,8 +42,10 @@ import { createMemoryStore } from "./memory-store.ts";
 import type { PurgeSelector } from "./purge.ts";
 import { purgeStore } from "./purge.ts";
 import { hasAnyCookie } from "./request-cookies.ts";
+import { toResponseDirectives, withSurrogateCapability } from "./response-directives.ts";
 import { toNotStoredReason } from "./storage-decision.ts";
 import { isWorthStoring, toStoredHeaders, toStoredResponse, withBody } from "./stored-response.ts";
+import { abandonBody } from "../abandon-body.ts";
 
 export interface HttpCacheStats {
   objects: number;
@@ -107,12 +114,6 @@ function toRevalidationHeaders(headers: IncomingHttpHeaders, stored: StoredRespo
   return revalidation;
 }
 
-/** Drops an origin answer nobody will read; the error its destruction raises is expected. */
-function abandon(body: Readable): void {
-  body.on("error", () => {});
-  body.destroy();
-}
-
 /** RFC 9111 §5.4: Pragma: no-cache counts only without a Cache-Control field. */
 function requestsNoCache(headers: IncomingHttpHeaders, directives: ReadonlyMap<string, unknown>): boolean {
   if (directives.has("no-cache")) return true;
@@ -176,19 +177,25 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     request: CacheableRequest,
     parts: CacheStatusParts,
     cacheOutcome: CacheOutcome,
+    range?: ByteRange,
   ): ProxyResponse {
     store.touch(stored);
     const age = String(Math.floor(toCurrentAgeSeconds(stored, now())));
     const cacheStatus = status(stored.headers["cache-status"], parts);
-    const bytesSaved = request.method === "HEAD" ? 0 : stored.body.length;
+    const body = range ? stored.body.subarray(range.start, range.end + 1) : stored.body;
+    const bytesSaved = request.method === "HEAD" ? 0 : body.length;
     // RFC 9110 §13.1: conditionals apply to the selected representation, i.e. a successful answer.
     if (stored.statusCode === 200 && isNotModified(request.headers, stored.headers)) {
       const headers = { ...toNotModifiedHeaders(stored.headers), age, "cache-status": cacheStatus };
       return { statusCode: 304, headers, body: null, cacheOutcome, bytesSaved };
     }
-    const headers = { ...stored.headers, age, "cache-status": cacheStatus };
-    const body = request.method === "HEAD" ? null : stored.body;
-    return { statusCode: stored.statusCode, headers, body, cacheOutcome, bytesSaved };
+    const headers: OutgoingHttpHeaders = { ...stored.headers, age, "cache-status": cacheStatus };
+    if (range) {
+      headers["content-range"] = `bytes ${range.start}-${range.end}/${stored.body.length}`;
+      headers["content-length"] = String(body.length);
+    }
+    const statusCode = range ? 206 : stored.statusCode;
+    return { statusCode, headers, body: request.method === "HEAD" ? null : body, cacheOutcome, bytesSaved };
   }
 
   function passThrough(response: OriginResponse, parts: CacheStatusParts, cacheOutcome: CacheOutcome): ProxyResponse {
@@ -206,7 +213,8 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
   ): ProxyResponse {
     const { request, key } = exchange;
     const limitBytes = Math.min(request.rule.maxObjectBytes, options.maxBytes);
-    const notStoredReason = toNotStoredReason(request, response, limitBytes);
+    const directives = toResponseDirectives(response.headers, cacheName);
+    const notStoredReason = toNotStoredReason(request, response, directives, limitBytes);
     const draft =
       notStoredReason === undefined
         ? toStoredResponse({
@@ -214,6 +222,7 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
             requestHeaders: request.headers,
             statusCode: response.statusCode,
             headers: toStoredHeaders(response.headers),
+            directives,
             rule: request.rule,
             responseTimeMs: now(),
             initialAgeSeconds: toAgeHeaderSeconds(response.headers.age),
@@ -241,9 +250,10 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     release: () => void,
   ): Promise<ProxyResponse> {
     const { request, key } = exchange;
-    const headers = stored
-      ? toRevalidationHeaders(request.headers, stored)
-      : withoutClientConditionals(request.headers);
+    const headers = withSurrogateCapability(
+      stored ? toRevalidationHeaders(request.headers, stored) : withoutClientConditionals(request.headers),
+      cacheName,
+    );
     let response: OriginResponse;
     try {
       response = await exchange.fetchOrigin({ method: "GET", headers });
@@ -253,7 +263,7 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
       return fromStorage(stored, request, { hit: true, detail: "stale-if-error" }, "stale");
     }
     if (stored && response.statusCode >= 500 && canServeStaleOnError(stored)) {
-      abandon(response.body);
+      abandonBody(response.body);
       release();
       return fromStorage(stored, request, { hit: true, detail: "stale-if-error" }, "stale");
     }
@@ -262,12 +272,14 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
       if (!isSameRepresentation(stored.headers, response.headers)) {
         return fetchFromOrigin(exchange, undefined, reason, release);
       }
+      const mergedHeaders = mergeNotModified(stored.headers, response.headers);
       const refreshed = withBody(
         toStoredResponse({
           key,
           requestHeaders: request.headers,
           statusCode: stored.statusCode,
-          headers: mergeNotModified(stored.headers, response.headers),
+          headers: mergedHeaders,
+          directives: toResponseDirectives(mergedHeaders, cacheName),
           rule: request.rule,
           responseTimeMs: now(),
           initialAgeSeconds: toAgeHeaderSeconds(response.headers.age),
@@ -312,14 +324,26 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     return passThrough(response, { fwd: "method" }, "bypass");
   }
 
+  /**
+   * RFC 9110 §14.2: a single range of a fresh, complete stored answer is cut from storage. Partial
+   * answers are never stored, so every other range request (If-Range included) goes to the origin.
+   */
+  async function serveRange(request: CacheableRequest, fetchOrigin: FetchOrigin): Promise<ProxyResponse> {
+    const { stored } = lookup(request, toCacheKey(request));
+    if (stored && stored.statusCode === 200 && request.headers["if-range"] === undefined) {
+      const range = toByteRange(request.headers.range, stored.body.length);
+      if (range && evaluate(stored, request).kind === "fresh") {
+        return fromStorage(stored, request, { hit: true }, "hit", range);
+      }
+    }
+    return forward(request, fetchOrigin, { fwd: "bypass", detail: "range" }, "bypass");
+  }
+
   async function serveReadable(request: CacheableRequest, fetchOrigin: FetchOrigin): Promise<ProxyResponse> {
     if (hasAnyCookie(request.headers.cookie, request.rule.bypassCookies)) {
       return forward(request, fetchOrigin, { fwd: "bypass", detail: "cookie" }, "bypass");
     }
-    // Partial content is not stored; the origin answers ranges itself.
-    if (request.headers.range !== undefined) {
-      return forward(request, fetchOrigin, { fwd: "bypass", detail: "range" }, "bypass");
-    }
+    if (request.headers.range !== undefined) return serveRange(request, fetchOrigin);
     const exchange: Exchange = { request, key: toCacheKey(request), fetchOrigin };
     const coalesces = request.method === "GET" && request.headers.authorization === undefined;
 

@@ -5,13 +5,8 @@ import type { CacheRule } from "@concierge/config/cache-rule";
 import type { CacheKey } from "./cache-key.ts";
 import { toSecondaryKey } from "./cache-key.ts";
 import type { StoredResponse } from "./cache-store.ts";
-import {
-  allowsAuthenticatedReuse,
-  allowsServingStale,
-  parseCacheControl,
-  toFreshnessLifetimeSeconds,
-  toStaleWindows,
-} from "./freshness.ts";
+import { allowsAuthenticatedReuse, allowsServingStale, toFreshnessLifetimeSeconds, toStaleWindows } from "./freshness.ts";
+import type { ResponseDirectives } from "./response-directives.ts";
 
 /** What an object costs beyond its body and fields: the maps and records that hold it. */
 const OBJECT_OVERHEAD_BYTES = 256;
@@ -67,15 +62,15 @@ export function toStoredResponse(input: {
   requestHeaders: IncomingHttpHeaders;
   statusCode: number;
   headers: OutgoingHttpHeaders;
+  directives: ResponseDirectives;
   rule: CacheRule;
   responseTimeMs: number;
   initialAgeSeconds: number;
 }): StoredResponse {
-  const { key, headers, rule } = input;
+  const { key, headers, rule, directives } = input;
   const varyNames = toVaryNames(headers.vary);
   const secondaryKey = toSecondaryKey(input.requestHeaders, varyNames);
-  const directives = parseCacheControl(headers["cache-control"]);
-  const windows = toStaleWindows(directives, rule);
+  const windows = toStaleWindows(directives.effective, rule);
   const storageKey = `${key.primary}\n#${secondaryKey}`;
   return {
     key: storageKey,
@@ -89,10 +84,10 @@ export function toStoredResponse(input: {
     body: EMPTY_BODY,
     responseTimeMs: input.responseTimeMs,
     initialAgeSeconds: input.initialAgeSeconds,
-    freshnessLifetimeSeconds: toFreshnessLifetimeSeconds(headers, directives, rule),
+    freshnessLifetimeSeconds: toFreshnessLifetimeSeconds(headers, directives, rule, input.responseTimeMs),
     ...windows,
-    allowsStale: allowsServingStale(directives),
-    allowsAuthenticated: allowsAuthenticatedReuse(directives),
+    allowsStale: allowsServingStale(directives.effective),
+    allowsAuthenticated: allowsAuthenticatedReuse(directives.cacheControl),
     tags: toTags(headers),
     sizeBytes: toHeaderBytes(headers) + storageKey.length + OBJECT_OVERHEAD_BYTES,
   };

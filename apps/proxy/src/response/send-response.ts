@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 
+import { abandonBody } from "../abandon-body.ts";
 import { ProxyError } from "../errors.ts";
 import { responseWithoutHopByHop } from "../guard/hop-by-hop.ts";
 import { appendVia } from "../guard/request-shape.ts";
@@ -30,7 +31,7 @@ export async function sendResponse(
 
   const { body } = response;
   if (body === null || ctx.method === "HEAD") {
-    if (body !== null && !Buffer.isBuffer(body)) body.destroy();
+    if (body !== null && !Buffer.isBuffer(body)) abandonBody(body);
     res.end();
     return;
   }

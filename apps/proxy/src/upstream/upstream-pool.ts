@@ -40,7 +40,13 @@ export class UpstreamPool implements CompiledPool {
 
   eligible(): readonly TargetRuntime[] {
     if (this.#eligibleEpoch !== this.#epoch.value) {
-      this.#eligible = this.targets.filter((target) => target.isEligible);
+      const up = this.targets.filter((target) => target.isEligible);
+      // Panic mode (Envoy's panic threshold): when passive ejection has taken every target out,
+      // the origins' own answers serve clients better than our 503, so the ejected ones are used.
+      this.#eligible =
+        up.length > 0
+          ? up
+          : this.targets.filter((target) => target.weight > 0 && target.health.state === "ejected");
       this.#eligibleEpoch = this.#epoch.value;
     }
     return this.#eligible;

@@ -212,4 +212,47 @@ describe("freshness", () => {
     expect((await cache.serve(strictRequest, strict.fetcherFor(strictRequest))).cacheOutcome).toBe("miss");
     await server.close();
   });
+
+  it("stores an error status that carries explicit freshness, and not one without", async () => {
+    const { clock, cache } = setup();
+    const server = await originWith({ "cache-control": "max-age=60" }, 500);
+    const request = toRequest();
+    await readBody(await cache.serve(request, server.fetcherFor(request)));
+    clock.advanceSeconds(10);
+    const hit = await cache.serve(request, server.fetcherFor(request));
+    expect(hit.statusCode).toBe(500);
+    expect(hit.cacheOutcome).toBe("hit");
+    await server.close();
+
+    const bare = await originWith({ "last-modified": new Date(Date.now() - 86_400_000).toUTCString() }, 503);
+    const first = await cache.serve(toRequest({ path: "/bare" }), bare.fetcherFor(toRequest({ path: "/bare" })));
+    expect(first.headers["cache-status"]).toBe("concierge; fwd=uri-miss; detail=not-storable");
+    await readBody(first);
+  });
+
+  it("gives heuristic freshness to an unknown status only when the answer says public", async () => {
+    const { clock, cache } = setup();
+    const lastModified = new Date(Date.now() - 86_400_000).toUTCString();
+    const server = await originWith({ "last-modified": lastModified, date: new Date().toUTCString(), "cache-control": "public" }, 599);
+    const request = toRequest();
+    await readBody(await cache.serve(request, server.fetcherFor(request)));
+    clock.advanceSeconds(60);
+    const hit = await cache.serve(request, server.fetcherFor(request));
+    expect(hit.statusCode).toBe(599);
+    expect(hit.cacheOutcome).toBe("hit");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("counts Expires from the arrival time when Date is invalid", async () => {
+    const { clock, cache } = setup();
+    const server = await originWith({ date: "foo", expires: new Date(Date.now() + 60_000).toUTCString() });
+    const request = toRequest();
+    await readBody(await cache.serve(request, server.fetcherFor(request)));
+    clock.advanceSeconds(5);
+    expect((await cache.serve(request, server.fetcherFor(request))).cacheOutcome).toBe("hit");
+    clock.advanceSeconds(120);
+    const stale = await cache.serve(request, server.fetcherFor(request));
+    expect(stale.cacheOutcome).toBe("miss");
+    await readBody(stale);
+  });
 });

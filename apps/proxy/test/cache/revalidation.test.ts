@@ -188,4 +188,42 @@ describe("invalidation after unsafe methods", () => {
     expect((await cache.serve(post, server.fetcherFor(post))).statusCode).toBe(500);
     expect(cache.stats().objects).toBe(1);
   });
+
+  it("keeps the stored Content-MD5 when a 304 carries another: it describes the stored body", async () => {
+    const { clock, cache } = setup();
+    origin = await startOrigin((req, res) => {
+      if (req.headers["if-none-match"] === '"v1"') {
+        res.writeHead(304, { etag: '"v1"', "cache-control": "max-age=10", "content-md5": "other" });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { etag: '"v1"', "cache-control": "max-age=10", "content-md5": "original" });
+      res.end("body");
+    });
+    const request = toRequest();
+    await readBody(await cache.serve(request, origin.fetcherFor(request)));
+    clock.advanceSeconds(11);
+    const revalidated = await cache.serve(request, origin.fetcherFor(request));
+    expect(revalidated.cacheOutcome).toBe("revalidated");
+    expect(revalidated.headers["content-md5"]).toBe("original");
+  });
+
+  it("answers If-Modified-Since from the stored Date when there is no Last-Modified", async () => {
+    const { cache } = setup();
+    const date = new Date(Date.now() - 60_000);
+    origin = await startOrigin((_req, res) => {
+      res.writeHead(200, { "cache-control": "max-age=3600", date: date.toUTCString() });
+      res.end("body");
+    });
+    await readBody(await cache.serve(toRequest(), origin.fetcherFor(toRequest())));
+
+    const later = toRequest({ headers: { "if-modified-since": new Date(date.getTime() + 30_000).toUTCString() } });
+    expect((await cache.serve(later, origin.fetcherFor(later))).statusCode).toBe(304);
+    const earlier = toRequest({ headers: { "if-modified-since": new Date(date.getTime() - 30_000).toUTCString() } });
+    const full = await cache.serve(earlier, origin.fetcherFor(earlier));
+    expect(full.statusCode).toBe(200);
+    expect(await readBody(full)).toBe("body");
+    expect(origin.requests).toHaveLength(1);
+  });
 });
+

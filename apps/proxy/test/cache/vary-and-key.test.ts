@@ -96,4 +96,21 @@ describe("vary", () => {
     await readBody(await cache.serve(request, server.fetcherFor(request)));
     expect(server.requests).toHaveLength(2);
   });
+
+  it("matches Accept-Language regardless of tag order, case and spacing", async () => {
+    const { cache } = setup();
+    const server = await varyingOrigin("Accept-Language");
+    const first = toRequest({ headers: { "accept-language": "en, de" } });
+    await readBody(await cache.serve(first, server.fetcherFor(first)));
+    for (const value of ["de, en", "EN,De", " en ,   de"]) {
+      const request = toRequest({ headers: { "accept-language": value } });
+      expect((await cache.serve(request, server.fetcherFor(request))).cacheOutcome).toBe("hit");
+    }
+    const other = toRequest({ headers: { "accept-language": "fr" } });
+    const miss = await cache.serve(other, server.fetcherFor(other));
+    expect(miss.headers["cache-status"]).toBe("concierge; fwd=vary-miss; stored");
+    await readBody(miss);
+    expect(server.requests).toHaveLength(2);
+  });
 });
+

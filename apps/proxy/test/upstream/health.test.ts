@@ -66,6 +66,23 @@ describe("passive ejection", () => {
     expect(failing.origin.received.length).toBeGreaterThan(receivedWhileEjected);
   });
 
+  it("keeps sending to ejected targets when passive ejection has taken every target out", async () => {
+    const only = await switchableOrigin();
+    const upstreams = newUpstreams();
+    const config = poolOf([only.origin.url], {
+      healthCheck: { enabled: false },
+      passiveEjection: { consecutiveFailures: 2, baseEjectionMs: 60_000, maxEjectionMs: 60_000 },
+    });
+    const pool = upstreams.compile([config]).get(config.id)!;
+    only.setHealthy(false);
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push(await statusOf(pool));
+    expect(stateOf(upstreams, only.origin.url)).toBe("ejected");
+    expect(statuses).toEqual([500, 500, 500, 500, 500]);
+    expect(only.origin.received).toHaveLength(5);
+  });
+
   it("resets the failure count on success", () => {
     let changes = 0;
     const ejection = new PassiveEjection({ consecutiveFailures: 3, baseEjectionMs: 100, maxEjectionMs: 1_000 }, () => changes++);
