@@ -106,7 +106,7 @@ const setup = await bootstrapInstallation(db, {
 const nodeToken = env.PROXY_NODE_TOKEN ?? (await ensureNodeToken(db, dataDir));
 await db.$disconnect();
 if (setup.initialPasswordFile) {
-  say(`first admin: admin@localhost — its one-time password is in ${setup.initialPasswordFile}`);
+  say(`first admin: ${env.CONCIERGE_ADMIN_EMAIL ?? "admin@localhost"} — its one-time password is in ${setup.initialPasswordFile}`);
 }
 
 const shared = {

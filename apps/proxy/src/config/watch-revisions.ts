@@ -13,6 +13,7 @@ import type { Logger } from "../logger.ts";
 import { readLastGood, saveLastGood } from "./last-good.ts";
 import { loadCheckedRevision, loadLatestRevision } from "./load-revision.ts";
 import type { CheckedRevision } from "./load-revision.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 export type ConfigSource = "database" | "last-good";
 export type DatabaseState = "connected" | "unreachable" | "not-configured";
@@ -218,12 +219,4 @@ export async function startConfigSync(options: ConfigSyncOptions): Promise<Confi
     await listening.close();
     await applying;
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the database within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
