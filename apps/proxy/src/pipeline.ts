@@ -7,12 +7,15 @@ import type { HttpCache } from "./cache/http-cache.ts";
 import type { CompiledConfig, CompiledRoute } from "./config/compile-config.ts";
 import { ProxyError, toProxyError } from "./errors.ts";
 import { limitRequestBody } from "./guard/body-limit.ts";
-import { clientIpOf, setForwardingHeaders, type TrustedProxies } from "./guard/forwarded.ts";
+import { clientIpOf, setForwardingHeaders, unmapIPv4, type TrustedProxies } from "./guard/forwarded.ts";
 import { withoutHopByHop } from "./guard/hop-by-hop.ts";
 import { appendVia, checkNotLooping, checkRequestShape } from "./guard/request-shape.ts";
 import { writeAccessLog } from "./metrics/access-log.ts";
 import type { MetricsRegistry } from "./metrics/registry.ts";
 import type { FetchOrigin, OriginResponse, ProxyResponse } from "./origin.ts";
+import { compressOrigin, negotiateCoding } from "./policy/compression.ts";
+import { applyEdgePolicies } from "./policy/edge-policies.ts";
+import { withOriginErrorPage } from "./policy/origin-error-page.ts";
 import { createRequestContext, type RequestContext } from "./request-context.ts";
 import { refuseOnSocket } from "./response/refuse-on-socket.ts";
 import { sendError } from "./response/send-error.ts";
@@ -56,18 +59,26 @@ export async function handleRequest(
   req.on("error", ignoreClientStreamError);
   try {
     const route = guardAndRoute(req, ctx, deps, options);
+    const answer = await applyEdgePolicies(req, ctx, route);
+    if (answer) {
+      // The body this request may carry is not read: the connection cannot be reused after it.
+      if (!req.complete) ctx.closeConnection = true;
+      await sendResponse(res, answer, ctx, deps.via);
+      return;
+    }
     const headers = upstreamHeaders(req, ctx, route, deps);
     const body = limitRequestBody(req, route.maxBodyBytes, ctx);
     // RFC 9110 §10.1.1: the client waits for this before sending a body we have now agreed to take.
     if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
     const response = await serve(res, ctx, route, headers, body, deps);
-    await sendResponse(res, response, ctx, deps.via);
+    await sendResponse(res, withOriginErrorPage(route, response), ctx, deps.via);
   } catch (error) {
     ctx.error ??= toProxyError(error);
     // An unread body would have to be drained (or, behind Expect, never comes): close instead.
     if (!req.complete) ctx.closeConnection = true;
     sendError(res, ctx.error, ctx, deps.via);
   } finally {
+    ctx.rateLimit?.leave();
     deps.metrics.requestFinished();
     const durationMs = performance.now() - ctx.startedAt;
     deps.metrics.record(ctx.route?.metrics ?? deps.metrics.unrouted, {
@@ -125,6 +136,9 @@ function guardAndRoute(
   if (!config) throw new ProxyError("NO_CONFIG", "proxy");
   checkNotLooping(req.headers.via, deps.pseudonym);
   ctx.clientIp = clientIpOf(ctx.peerIp, req.headers, deps.trustedProxies);
+  if (ctx.scheme === "http" && req.headers["x-forwarded-proto"] === "https" && deps.trustedProxies(unmapIPv4(ctx.peerIp))) {
+    ctx.scheme = "https";
+  }
   ctx.route = matchRoute(config.router, ctx.host, ctx.path, ctx.method);
   return ctx.route;
 }
@@ -141,6 +155,15 @@ function upstreamHeaders(
   setForwardingHeaders(headers, ctx.peerIp, ctx.hostHeader, deps.trustedProxies);
   headers.via = appendVia(headers.via, deps.via);
   headers["x-request-id"] = ctx.reqId;
+  if (ctx.consumedAuthorization) delete headers.authorization;
+  for (const [name, value] of ctx.authHeaders) headers[name] = value;
+  const { rewriteHost, compression } = route.policies;
+  if (rewriteHost !== null) headers.host = rewriteHost;
+  if (compression) {
+    // Never compress a partial answer: a Range request asks for the identity bytes.
+    ctx.coding = headers.range === undefined ? negotiateCoding(headers["accept-encoding"]) : "identity";
+    headers["accept-encoding"] = ctx.coding;
+  }
   applyHeaderRules(headers, route.requestHeaders);
   return headers;
 }
@@ -171,7 +194,9 @@ async function serve(
     ctx.targetId = result.targetId;
     ctx.attempts += result.attempts;
     ctx.upstreamMs = result.upstreamMs;
-    return result.extraHeaders ? withExtraHeaders(result, result.extraHeaders) : result;
+    const origin = result.extraHeaders ? withExtraHeaders(result, result.extraHeaders) : result;
+    const { compression } = route.policies;
+    return compression ? compressOrigin(origin, ctx.coding, compression) : origin;
   };
 
   if (!route.cache.enabled) {
@@ -181,7 +206,7 @@ async function serve(
   return deps.cache.serve(
     {
       method: ctx.method,
-      scheme: "http",
+      scheme: ctx.scheme,
       host: ctx.host,
       path: ctx.path,
       query: ctx.query,

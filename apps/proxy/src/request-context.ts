@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
 
 import type { CompiledConfig, CompiledRoute } from "./config/compile-config.ts";
 import type { ProxyError } from "./errors.ts";
 import type { CacheOutcome } from "./origin.ts";
+import type { Coding } from "./policy/compression.ts";
+import type { CompiledRateLimit } from "./policy/rate-limit.ts";
 
 /**
  * Per-request state shared by the stages. Stages write here and nowhere else; the
@@ -19,6 +22,8 @@ export interface RequestContext {
   readonly peerIp: string;
   /** The client as the balancer sees it: the peer, or the nearest untrusted X-Forwarded-For hop. */
   clientIp: string;
+  /** https on a TLS socket, or when a trusted proxy says so in X-Forwarded-Proto. */
+  scheme: "http" | "https";
   /** Lower-cased, port removed: the authority of an absolute-form target, else Host. */
   host: string;
   /** Host header value as it goes upstream (port kept). */
@@ -37,6 +42,14 @@ export interface RequestContext {
   /** Set when the connection must not be reused after this answer (a refused request shape). */
   closeConnection: boolean;
   error: ProxyError | undefined;
+  /** The route limit whose in-flight slot this request holds, released when it ends. */
+  rateLimit: CompiledRateLimit | undefined;
+  /** Basic auth used the Authorization header: it does not go upstream. */
+  consumedAuthorization: boolean;
+  /** The content coding chosen for a compressing route's answer. */
+  coding: Coding;
+  /** Headers from the forward-auth service's answer, set on the upstream request. */
+  authHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -49,6 +62,7 @@ function requestIdOf(req: IncomingMessage): string {
 
 export function createRequestContext(req: IncomingMessage, config: CompiledConfig | undefined): RequestContext {
   const peerIp = req.socket.remoteAddress ?? "";
+  const encrypted = (req.socket as TLSSocket).encrypted === true;
   return {
     reqId: requestIdOf(req),
     startedAt: performance.now(),
@@ -56,6 +70,7 @@ export function createRequestContext(req: IncomingMessage, config: CompiledConfi
     method: req.method ?? "GET",
     peerIp,
     clientIp: peerIp,
+    scheme: encrypted ? "https" : "http",
     host: "",
     hostHeader: "",
     path: "",
@@ -69,5 +84,9 @@ export function createRequestContext(req: IncomingMessage, config: CompiledConfi
     bytesOut: 0,
     closeConnection: false,
     error: undefined,
+    rateLimit: undefined,
+    consumedAuthorization: false,
+    coding: "identity",
+    authHeaders: [],
   };
 }

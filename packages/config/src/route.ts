@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { CacheRuleSchema, DEFAULT_CACHE_RULE } from "./cache-rule.ts";
+import { RoutePoliciesSchema } from "./route-policies.ts";
 
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -63,6 +64,8 @@ const routeFields = {
   /** Largest request body accepted; larger → 413. Default 10 MiB. */
   maxBodyBytes: z.int().min(0).max(1_099_511_627_776).default(10_485_760),
   cache: CacheRuleSchema.default(DEFAULT_CACHE_RULE),
+  /** Access control, rate limits, redirects, error pages, maintenance, compression. */
+  policies: RoutePoliciesSchema.prefault({}),
 };
 
 export const RouteInputSchema = z.strictObject(routeFields);

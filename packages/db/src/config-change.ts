@@ -94,6 +94,7 @@ async function readSnapshotRows(db: Db | Tx): Promise<unknown> {
       responseHeaders: route.responseHeaders,
       maxBodyBytes: Number(route.maxBodyBytes),
       cache: toCacheRule(route.cacheRule),
+      policies: route.policies ?? {},
     })),
   };
 }
@@ -190,9 +191,10 @@ async function writeSnapshot(tx: Tx, snapshot: ConfigSnapshot): Promise<void> {
     ),
   });
   await tx.route.createMany({
-    data: snapshot.routes.map(({ cache: _cache, methods, ...route }) => ({
+    data: snapshot.routes.map(({ cache: _cache, methods, policies, ...route }) => ({
       ...route,
       methods: methods ?? [],
+      policies: toJson(policies),
     })),
   });
   await tx.cacheRule.createMany({

@@ -3,6 +3,7 @@ import type { Route } from "@concierge/config/route";
 import type { ConfigSnapshot } from "@concierge/config/snapshot";
 
 import type { MetricsRegistry, RouteSeries } from "../metrics/registry.ts";
+import { compilePolicies, type CompiledPolicies } from "../policy/compile-policies.ts";
 import { canonicalPrefix, compileRouter, type Router } from "../router/compile-router.ts";
 import type { CompiledPool, PoolSet, Upstreams } from "../upstream/upstreams.ts";
 
@@ -38,6 +39,7 @@ export interface CompiledRoute {
   readonly requestHeaders: CompiledHeaderRules;
   readonly responseHeaders: CompiledHeaderRules;
   readonly cache: CacheRule;
+  readonly policies: CompiledPolicies;
   readonly metrics: RouteSeries;
 }
 
@@ -48,7 +50,12 @@ export class ConfigCompileError extends Error {
 export function compileConfig(
   snapshot: ConfigSnapshot,
   revision: number,
-  deps: { upstreams: Upstreams; metrics: MetricsRegistry },
+  deps: {
+    upstreams: Upstreams;
+    metrics: MetricsRegistry;
+    /** Workers of this node sharing the data port; rate limits are split between them. Default 1. */
+    workers?: number;
+  },
 ): CompiledConfig {
   const poolIds = new Set(snapshot.pools.map((pool) => pool.id));
   for (const route of snapshot.routes) {
@@ -70,12 +77,12 @@ export function compileConfig(
     const pool = pools.get(route.poolId);
     if (!pool) throw new ConfigCompileError(`pool ${route.poolId} is missing after compiling pools`);
     const metrics = deps.metrics.routeSeries(route.id, route.poolId, targetIdsByPool.get(route.poolId) ?? []);
-    return compileRoute(route, pool, metrics);
+    return compileRoute(route, pool, metrics, deps.workers ?? 1);
   });
   return { revision, router: compileRouter(routes), pools, routes };
 }
 
-function compileRoute(route: Route, pool: CompiledPool, metrics: RouteSeries): CompiledRoute {
+function compileRoute(route: Route, pool: CompiledPool, metrics: RouteSeries, workers: number): CompiledRoute {
   return {
     id: route.id,
     name: route.name,
@@ -89,6 +96,7 @@ function compileRoute(route: Route, pool: CompiledPool, metrics: RouteSeries): C
     requestHeaders: compileHeaderRules(route.requestHeaders),
     responseHeaders: compileHeaderRules(route.responseHeaders),
     cache: route.cache,
+    policies: compilePolicies(route.policies, workers),
     metrics,
   };
 }

@@ -5,7 +5,7 @@ import type { RequestContext } from "../request-context.ts";
 
 /**
  * The proxy's own answers: the right status and a short body, JSON when the client asks for
- * it, plain text otherwise. Details stay in the log. After headers went out there is nothing
+ * it, the route's error page when it has one for the status, plain text otherwise. Details stay in the log. After headers went out there is nothing
  * honest left to send, so the connection is cut instead.
  */
 export function sendError(res: ServerResponse, error: ProxyError, ctx: RequestContext, via: string): void {
@@ -16,15 +16,20 @@ export function sendError(res: ServerResponse, error: ProxyError, ctx: RequestCo
     return;
   }
   const wantsJson = res.req.headers.accept?.includes("application/json") ?? false;
-  const body = wantsJson
-    ? JSON.stringify({ error: { code: error.code, message: error.publicMessage, requestId: ctx.reqId } })
-    : `${error.status} ${error.publicMessage}\n`;
+  const page = wantsJson ? undefined : ctx.route?.policies.errorPages?.pageFor(error.status);
+  const body =
+    page ??
+    (wantsJson
+      ? JSON.stringify({ error: { code: error.code, message: error.publicMessage, requestId: ctx.reqId } })
+      : `${error.status} ${error.publicMessage}\n`);
   res.statusCode = error.status;
-  res.setHeader("content-type", wantsJson ? "application/json" : "text/plain; charset=utf-8");
+  res.setHeader("content-type", page ? "text/html; charset=utf-8" : wantsJson ? "application/json" : "text/plain; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.setHeader("cache-control", "no-store");
   res.setHeader("via", via);
   res.setHeader("x-request-id", ctx.reqId);
+  const hsts = ctx.route?.policies.hsts;
+  if (hsts && ctx.scheme === "https") res.setHeader("strict-transport-security", hsts);
   if (ctx.closeConnection) res.setHeader("connection", "close");
   if (error.code === "METHOD_NOT_ALLOWED") res.setHeader("allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
   ctx.bytesOut = ctx.method === "HEAD" ? 0 : Buffer.byteLength(body);

@@ -23,6 +23,8 @@ export async function sendResponse(
   const headers = responseWithoutHopByHop(response.headers);
   if (ctx.route) applyHeaderRules(headers, ctx.route.responseHeaders);
   headers["via"] = appendVia(headers["via"], via);
+  const hsts = ctx.route?.policies.hsts;
+  if (hsts && ctx.scheme === "https") headers["strict-transport-security"] = hsts;
   if (ctx.closeConnection) headers["connection"] = "close";
 
   ctx.status = response.statusCode;

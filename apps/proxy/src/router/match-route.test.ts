@@ -1,9 +1,11 @@
 import { DEFAULT_CACHE_RULE } from "@concierge/config/cache-rule";
+import { DEFAULT_ROUTE_POLICIES } from "@concierge/config/route-policies";
 import { describe, expect, it } from "vitest";
 
 import type { CompiledRoute } from "../config/compile-config.ts";
 import { ProxyError } from "../errors.ts";
 import { createMetricsRegistry } from "../metrics/registry.ts";
+import { compilePolicies } from "../policy/compile-policies.ts";
 import { canonicalPrefix, compileRouter } from "./compile-router.ts";
 import { matchRoute } from "./match-route.ts";
 import { upstreamPath } from "./upstream-path.ts";
@@ -29,6 +31,7 @@ function route(
     requestHeaders: { set: [], remove: [] },
     responseHeaders: { set: [], remove: [] },
     cache: DEFAULT_CACHE_RULE,
+    policies: compilePolicies(DEFAULT_ROUTE_POLICIES, 1),
     metrics: metrics.routeSeries(id, "pool", []),
   };
 }

@@ -76,7 +76,8 @@ describe("forwardRequest: balancing across real origins", () => {
 
   it("two choices steers away from a slow origin", async () => {
     const fast = await origins(2);
-    const [slow] = await origins(1, (_req, res) => setTimeout(() => res.end("slow"), 20));
+    // Far slower than any scheduling hiccup of a busy test machine.
+    const [slow] = await origins(1, (_req, res) => setTimeout(() => res.end("slow"), 150));
     const pool = compileOne(
       newUpstreams(),
       poolOf([...fast, slow!].map((origin) => origin.url), { algorithm: "two_choices" }),

@@ -47,7 +47,7 @@ describe("passive ejection", () => {
     const steady = await switchableOrigin();
     const upstreams = newUpstreams();
     const config = poolOf([failing.origin.url, steady.origin.url], {
-      passiveEjection: { consecutiveFailures: 3, baseEjectionMs: 300, maxEjectionMs: 5_000 },
+      passiveEjection: { consecutiveFailures: 3, baseEjectionMs: 3_000, maxEjectionMs: 5_000 },
     });
     const pool = upstreams.compile([config]).get(config.id)!;
     failing.setHealthy(false);
@@ -61,7 +61,7 @@ describe("passive ejection", () => {
     expect(failing.origin.received.length).toBe(receivedWhileEjected);
 
     failing.setHealthy(true);
-    await waitFor(() => stateOf(upstreams, failing.origin.url) === "up", 5_000, "the target to rejoin");
+    await waitFor(() => stateOf(upstreams, failing.origin.url) === "up", 10_000, "the target to rejoin");
     for (let i = 0; i < 10; i++) expect(await statusOf(pool)).toBe(200);
     expect(failing.origin.received.length).toBeGreaterThan(receivedWhileEjected);
   });

@@ -1,5 +1,6 @@
 import type { CacheRule } from "@concierge/config/cache-rule";
 import type { Route, RouteInputSchema } from "@concierge/config/route";
+import { RoutePoliciesSchema } from "@concierge/config/route-policies";
 import type { z } from "zod";
 
 import type { Prisma } from "../../generated/prisma/client.ts";
@@ -35,6 +36,7 @@ const routeFields = {
   requestHeaders: true,
   responseHeaders: true,
   maxBodyBytes: true,
+  policies: true,
   cacheRule: { select: cacheRuleFields },
 } as const satisfies Prisma.RouteSelect;
 
@@ -73,6 +75,7 @@ function toRoute(row: RouteRow): Route {
     methods: methods.length === 0 ? null : (methods as NonNullable<Route["methods"]>),
     requestHeaders: rest.requestHeaders as Route["requestHeaders"],
     responseHeaders: rest.responseHeaders as Route["responseHeaders"],
+    policies: RoutePoliciesSchema.parse(rest.policies ?? {}),
     maxBodyBytes: Number(maxBodyBytes),
     cache: toCacheRule(cacheRule),
   };
@@ -98,6 +101,7 @@ function toColumns(input: RouteValues) {
     requestHeaders: input.requestHeaders as Prisma.InputJsonObject,
     responseHeaders: input.responseHeaders as Prisma.InputJsonObject,
     maxBodyBytes: BigInt(input.maxBodyBytes),
+    policies: input.policies as Prisma.InputJsonObject,
   };
 }
 
