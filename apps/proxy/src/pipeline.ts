@@ -62,7 +62,7 @@ export async function handleRequest(
     const answer = await applyEdgePolicies(req, ctx, route);
     if (answer) {
       // The body this request may carry is not read: the connection cannot be reused after it.
-      if (!req.complete) ctx.closeConnection = true;
+      if (hasUnreadBody(req)) ctx.closeConnection = true;
       await sendResponse(res, answer, ctx, deps.via);
       return;
     }
@@ -75,7 +75,7 @@ export async function handleRequest(
   } catch (error) {
     ctx.error ??= toProxyError(error);
     // An unread body would have to be drained (or, behind Expect, never comes): close instead.
-    if (!req.complete) ctx.closeConnection = true;
+    if (hasUnreadBody(req)) ctx.closeConnection = true;
     sendError(res, ctx.error, ctx, deps.via);
   } finally {
     ctx.rateLimit?.leave();
@@ -235,4 +235,11 @@ function withExtraHeaders(origin: OriginResponse, extra: Record<string, string>)
     else headers[key] = value;
   }
   return { ...origin, headers };
+}
+
+/** A request that declared no body has nothing left to drain: its connection stays reusable. */
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
