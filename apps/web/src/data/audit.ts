@@ -1,41 +1,49 @@
+import { listAuditEntries, type AuditEntry } from "@concierge/db/repositories/audit";
+import { z } from "zod";
+
 import type { Actor } from "../auth/actor.ts";
 import { requireRole } from "../auth/roles.ts";
 import { db } from "./db.ts";
-import type { PageQuery } from "./page-query.ts";
+import { InvalidInputError } from "./errors.ts";
+import { toFieldErrors } from "./field-errors.ts";
 
-export interface AuditEntryDto {
-  id: number;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  actor: { id: string; email: string } | null;
-  revision: number | null;
-  clientIp: string | null;
-  before: unknown;
-  after: unknown;
-  createdAt: Date;
+export type AuditEntryDto = AuditEntry;
+
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const AuditQuerySchema = z.object({
+  actorId: z.uuid({ message: "must be a user id" }).optional(),
+  action: optionalText,
+  entityType: optionalText,
+  entityId: optionalText,
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditQuery = z.output<typeof AuditQuerySchema>;
+
+/** `?actorId=&action=&entityType=&entityId=&before=&limit=`; an empty parameter filters nothing. */
+export function readAuditQuery(url: string): AuditQuery {
+  const { searchParams } = new URL(url);
+  const raw = Object.fromEntries(
+    Object.keys(AuditQuerySchema.shape).flatMap((key) => {
+      const value = searchParams.get(key);
+      return value === null || (key === "actorId" && value === "") ? [] : [[key, value]];
+    }),
+  );
+  const parsed = AuditQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidInputError("Invalid query", toFieldErrors(parsed.error.issues));
+  }
+  return parsed.data;
 }
 
-/** Newest first. The query belongs in a packages/db audit repository once there is one. */
-export async function listAudit(actor: Actor, page: PageQuery): Promise<AuditEntryDto[]> {
+/** Newest first. */
+export async function listAudit(actor: Actor, query: AuditQuery): Promise<AuditEntryDto[]> {
   requireRole(actor, "viewer");
-  const rows = await db().auditEntry.findMany({
-    where: page.before === undefined ? {} : { id: { lt: BigInt(page.before) } },
-    orderBy: { id: "desc" },
-    take: page.limit,
-    select: {
-      id: true,
-      action: true,
-      entityType: true,
-      entityId: true,
-      revision: true,
-      clientIp: true,
-      before: true,
-      after: true,
-      createdAt: true,
-      actor: { select: { id: true, email: true } },
-    },
-  });
-  // Ids are bigint in the database; JSON has no bigint, and these stay far below 2^53.
-  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+  return listAuditEntries(db(), query);
 }

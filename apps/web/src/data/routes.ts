@@ -46,6 +46,7 @@ export async function createRoute(
   actor: Actor,
   input: RouteValues,
   client: ClientInfo,
+  message: string | null = null,
 ): Promise<RouteWithRevision> {
   requireRole(actor, "editor");
   await assertPoolExists(input.poolId);
@@ -59,6 +60,7 @@ export async function createRoute(
       entityId: id,
       after: input,
       clientIp: client.address,
+      message,
     },
     (tx) => createRouteRepository(tx).create(input, id),
   );
@@ -71,6 +73,7 @@ export async function updateRoute(
   id: string,
   patch: unknown,
   client: ClientInfo,
+  message: string | null = null,
 ): Promise<RouteWithRevision> {
   requireRole(actor, "editor");
   const before = await getRoute(actor, id);
@@ -87,6 +90,7 @@ export async function updateRoute(
       before,
       after: input,
       clientIp: client.address,
+      message,
     },
     (tx) => createRouteRepository(tx).update(id, input),
   );
@@ -97,6 +101,7 @@ export async function deleteRoute(
   actor: Actor,
   id: string,
   client: ClientInfo,
+  message: string | null = null,
 ): Promise<{ revision: number }> {
   requireRole(actor, "editor");
   const before = await getRoute(actor, id);
@@ -109,6 +114,7 @@ export async function deleteRoute(
       entityId: id,
       before,
       clientIp: client.address,
+      message,
     },
     (tx) => createRouteRepository(tx).delete(id),
   );

@@ -30,6 +30,8 @@ export type CreateUser = z.output<typeof CreateUserSchema>;
 export const UpdateUserSchema = z.strictObject({
   role: RoleSchema.optional(),
   disabled: z.boolean().optional(),
+  /** Set by an admin: the user's sessions end, and they must choose their own at next sign-in. */
+  password: NewPasswordSchema.optional(),
 });
 export type UpdateUser = z.output<typeof UpdateUserSchema>;
 
@@ -98,6 +100,8 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUser): P
   requireRole(actor, "admin");
   if (!z.uuid().safeParse(id).success) throw userNotFound(id);
   const now = new Date();
+  const passwordHash =
+    input.password === undefined ? undefined : await hashPassword(input.password);
   const updated = await db().$transaction(async (tx) => {
     const users = createUserRepository(tx);
     await users.lockAdminSet();
@@ -115,14 +119,16 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUser): P
     const result = await users.update(id, {
       ...(input.role === undefined ? {} : { role: input.role }),
       ...(disabledAt === undefined ? {} : { disabledAt }),
+      ...(passwordHash === undefined ? {} : { passwordHash, mustChangePassword: true }),
     });
+    if (passwordHash !== undefined) await createSessionRepository(tx).revokeAllOfUser(id, now);
     if (input.disabled === true) {
       await createSessionRepository(tx).revokeAllOfUser(id, now);
       await createApiTokenRepository(tx).revokeAllOfUser(id, now);
     }
     return result;
   });
-  if (input.disabled === true) disconnectUser(id);
+  if (input.disabled === true || passwordHash !== undefined) disconnectUser(id);
   return toUserDto(updated);
 }
 

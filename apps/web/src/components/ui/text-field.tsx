@@ -1,16 +1,21 @@
 import type { InputHTMLAttributes } from "react";
 
+import { CONTROL_CLASS, FieldShell } from "./field-shell.tsx";
+
 export function TextField({
   label,
+  hint,
+  error,
+  className,
   ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string }) {
+}: InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+}) {
   return (
-    <label className="block text-sm">
-      <span className="mb-1 block font-medium text-slate-700">{label}</span>
-      <input
-        className="w-full rounded-md border border-slate-300 px-3 py-2 focus:border-slate-500 focus:outline-none"
-        {...props}
-      />
-    </label>
+    <FieldShell label={label} hint={hint} error={error} {...(className ? { className } : {})}>
+      {(control) => <input className={CONTROL_CLASS} {...control} {...props} />}
+    </FieldShell>
   );
 }

@@ -8,7 +8,7 @@ export const metadata = { title: "Sign in · Concierge" };
 export default async function SignInPage() {
   if (await currentActor()) redirect("/");
   return (
-    <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+    <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
       <h1 className="mb-6 text-xl font-semibold">Sign in to Concierge</h1>
       <SignInForm />
     </main>

@@ -1,8 +1,7 @@
-import { listAudit } from "../../../../data/audit.ts";
+import { listAudit, readAuditQuery } from "../../../../data/audit.ts";
 import { defineHandler } from "../../../../data/define-handler.ts";
-import { readPageQuery } from "../../../../data/page-query.ts";
 
-// GET /api/v1/audit — audit log, newest first (?before=&limit=)
+// GET /api/v1/audit — audit log, newest first (?actorId=&action=&entityType=&entityId=&before=&limit=)
 export const GET = defineHandler({}, ({ actor, request }) =>
-  listAudit(actor, readPageQuery(request.url)),
+  listAudit(actor, readAuditQuery(request.url)),
 );

@@ -1,0 +1,154 @@
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
+
+import { hashPassword } from "@concierge/db/password";
+import { createUserRepository } from "@concierge/db/repositories/users";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from "../../../packages/db/test-support/fresh-database.ts";
+import { ensureBuild, startWeb, type RunningWeb } from "../test/support/start-web.ts";
+import { launchBrowser, type TestBrowser } from "./browser.ts";
+
+const EDITOR = { email: "editor@example.test", password: "editor password 123" };
+const VIEWER = { email: "viewer@example.test", password: "viewer password 123" };
+
+let database: TestDatabase;
+let web: RunningWeb;
+let testBrowser: TestBrowser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const users = createUserRepository(database.db);
+  await users.create({ email: EDITOR.email, role: "editor", passwordHash: await hashPassword(EDITOR.password) });
+  await users.create({ email: VIEWER.email, role: "viewer", passwordHash: await hashPassword(VIEWER.password) });
+  await ensureBuild();
+  // The dashboard's public origin must be the one the browser uses, or cookie writes are refused.
+  const port = await freePort();
+  web = await startWeb({
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    CONCIERGE_PUBLIC_URL: `http://localhost:${port}`,
+  });
+  testBrowser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await testBrowser?.close();
+  await web?.stop();
+  await database?.drop();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+async function newestRevision(): Promise<number> {
+  const newest = await database.db.configRevision.findFirst({ orderBy: { number: "desc" } });
+  return newest?.number ?? 0;
+}
+
+async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${origin()}/sign-in`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("signed-in-as").waitFor();
+}
+
+function origin(): string {
+  return `http://localhost:${web.port}`;
+}
+
+describe("editing the configuration in the dashboard", () => {
+  it("creates a pool and a route through the forms, shows the revision, rolls back and signs out", async () => {
+    const page = await testBrowser.browser.newPage();
+    await signIn(page, EDITOR);
+
+    await page.getByRole("link", { name: "Pools" }).click();
+    await page.getByText("No pools yet").waitFor();
+    await page.getByRole("link", { name: "New pool" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("shop");
+    await page.getByLabel("Target 1 URL").fill("ftp://10.0.0.5");
+    await page.getByRole("button", { name: "Create pool" }).click();
+    await expect
+      .poll(() => page.locator("[data-field-error]").first().textContent())
+      .toContain("scheme must be http or https");
+
+    await page.getByLabel("Target 1 URL").fill("http://127.0.0.1:9");
+    await page.getByLabel("Revision message (optional)").fill("first pool");
+    await page.getByRole("button", { name: "Create pool" }).click();
+    await page.waitForURL(`${origin()}/pools`);
+    await page.getByRole("link", { name: "shop" }).waitFor();
+
+    await page.getByRole("link", { name: "Routes" }).click();
+    await page.getByRole("link", { name: "New route" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("storefront");
+    await page.getByLabel("Pool", { exact: true }).selectOption({ label: "shop" });
+    await page.getByLabel("Path prefix").fill("/store");
+    await page.getByRole("button", { name: "Create route" }).click();
+    await page.waitForURL(`${origin()}/routes`);
+    await page.getByRole("link", { name: "storefront" }).waitFor();
+
+    const routeRevision = await newestRevision();
+    const poolRevision = routeRevision - 1;
+    await page.getByRole("link", { name: "Revisions" }).click();
+    const rows = page.getByTestId("revision-row");
+    await expect.poll(() => rows.first().textContent()).toContain("route.create");
+    await expect
+      .poll(() => rows.filter({ hasText: "first pool" }).first().textContent())
+      .toContain(`${poolRevision}pool.create`);
+
+    await page.getByRole("button", { name: `Roll back to ${poolRevision}` }).click();
+    await page.getByRole("button", { name: "Roll back", exact: true }).click();
+    await page
+      .getByText(`Rolled back: the configuration is now revision ${routeRevision + 1}`)
+      .waitFor();
+    await expect.poll(() => rows.first().textContent()).toContain("config.rollback");
+
+    await page.getByRole("link", { name: "Routes" }).click();
+    await page.getByText("No routes yet").waitFor();
+    expect(await database.db.route.count()).toBe(0);
+    expect(await database.db.pool.count({ where: { name: "shop" } })).toBe(1);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${origin()}/sign-in`);
+    await page.close();
+  });
+
+  it("shows a viewer no edit buttons, and the API refuses their write", async () => {
+    const page = await testBrowser.browser.newPage();
+    await signIn(page, VIEWER);
+
+    await page.getByRole("link", { name: "Pools" }).click();
+    await page.getByRole("link", { name: "shop" }).waitFor();
+    expect(await page.getByRole("link", { name: "New pool" }).count()).toBe(0);
+    await page.getByRole("link", { name: "shop" }).click();
+    await page.getByRole("heading", { name: "Pool shop" }).waitFor();
+    expect(await page.getByRole("button", { name: /Save pool|Delete/ }).count()).toBe(0);
+
+    await page.getByRole("link", { name: "Revisions" }).click();
+    await page.getByTestId("revision-row").first().waitFor();
+    expect(await page.getByRole("button", { name: /Roll back/ }).count()).toBe(0);
+
+    const status = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/pools", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "sneaky", targets: [{ url: "http://127.0.0.1:9" }] }),
+      });
+      return response.status;
+    });
+    expect(status).toBe(403);
+    expect(await database.db.pool.count({ where: { name: "sneaky" } })).toBe(0);
+    await page.close();
+  });
+});

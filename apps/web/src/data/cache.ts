@@ -1,0 +1,42 @@
+import { recordAuditEntry } from "@concierge/db/repositories/audit";
+import { z } from "zod";
+
+import type { Actor } from "../auth/actor.ts";
+import type { ClientInfo } from "../auth/client-info.ts";
+import { requireRole } from "../auth/roles.ts";
+import { db } from "./db.ts";
+
+/** Proxy nodes LISTEN here and purge their caches with the JSON selector they receive. */
+export const PURGE_CHANNEL = "concierge_purge";
+
+export const PurgeSelectorSchema = z.union([
+  z.strictObject({ url: z.url({ message: "must be an absolute URL" }) }),
+  z.strictObject({ prefix: z.url({ message: "must be an absolute URL prefix" }) }),
+  z.strictObject({
+    tag: z.string().trim().min(1, { message: "must not be empty" }).max(200),
+  }),
+]);
+export type PurgeSelector = z.output<typeof PurgeSelectorSchema>;
+
+/**
+ * Asks every proxy node to drop matching cached answers. Fire and forget: a node that is not
+ * listening right now misses it, which is why the answer says "accepted" rather than "purged".
+ */
+export async function purgeCache(
+  actor: Actor,
+  selector: PurgeSelector,
+  client: ClientInfo,
+): Promise<{ accepted: true }> {
+  requireRole(actor, "editor");
+  await db().$transaction(async (tx) => {
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: "cache.purge",
+      entityType: "cache",
+      after: selector,
+      clientIp: client.address,
+    });
+    await tx.$executeRaw`SELECT pg_notify(${PURGE_CHANNEL}, ${JSON.stringify(selector)})`;
+  });
+  return { accepted: true };
+}
