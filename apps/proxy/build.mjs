@@ -1,6 +1,9 @@
 // Bundles the proxy into one ESM file, dist/main.mjs: workspace packages (@concierge/*, the
 // generated Prisma client included) are inlined from their TypeScript source; everything from
 // node_modules stays external and is resolved at run time.
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
 import { build } from "esbuild";
 
 const keepPackagesExternal = {
@@ -13,7 +16,7 @@ const keepPackagesExternal = {
   },
 };
 
-await build({
+const { outputFiles } = await build({
   entryPoints: [new URL("src/main.ts", import.meta.url).pathname],
   outfile: new URL("dist/main.mjs", import.meta.url).pathname,
   bundle: true,
@@ -25,4 +28,14 @@ await build({
   // Inlined CommonJS-style code may call require(); give the ESM bundle one.
   banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
   logLevel: "warning",
+  write: false,
 });
+
+// Written aside and renamed into place: a process starting from the bundle meanwhile never reads
+// a half-written file.
+for (const file of outputFiles) {
+  const aside = `${file.path}.${process.pid}.tmp`;
+  await mkdir(dirname(file.path), { recursive: true });
+  await writeFile(aside, file.contents);
+  await rename(aside, file.path);
+}

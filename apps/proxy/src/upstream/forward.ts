@@ -6,10 +6,10 @@
  * - the failure is safe to repeat. A failed connect (refused, connect timeout, unreachable)
  *   sent no request byte at all, so it is retried for any method, POST included: the target
  *   cannot have acted on a request it never received. A reset or close before the headers is
- *   retried only for idempotent methods (RFC 9110 §9.2.2) and only on a connection that had
- *   already carried a response, which is the keep-alive race (RFC 9112 §9.3.1); on a fresh
- *   connection it may be this very request that brings the target down. Timeouts are never
- *   retried: the target may still be working on the request;
+ *   retried only for idempotent methods (RFC 9110 §9.2.2), which a client may repeat anyway —
+ *   the keep-alive race (RFC 9112 §9.3.1) and a target killed mid-request look alike from here.
+ *   The retry budget keeps a request that itself brings targets down from taking out the pool.
+ *   Timeouts are never retried: the target may still be working on the request;
  * - the request body was not read yet (a streamed body cannot be replayed);
  * - the pool's `retry.attempts` and retry budget allow it.
  */
@@ -113,7 +113,7 @@ function mayRetry(
   if (attempt > upstream.retryAttempts) return false;
   const safeToRepeat =
     failure.kind === "connect" ||
-    (failure.kind === "reset" && failure.reusedConnection && IDEMPOTENT_METHODS.has(request.method));
+    (failure.kind === "reset" && IDEMPOTENT_METHODS.has(request.method));
   return safeToRepeat && isBodyReplayable(request.body) && upstream.budget.tryRetry(Date.now());
 }
 

@@ -1,4 +1,4 @@
-import { buildConnector, Pool as UndiciPool } from "undici";
+import { Pool as UndiciPool } from "undici";
 
 import type { Pool } from "@concierge/config/pool";
 import type { Target } from "@concierge/config/target";
@@ -6,7 +6,6 @@ import type { Target } from "@concierge/config/target";
 import type { BalancerTarget } from "../balancer/balancer.ts";
 import { startActiveProbe } from "../health/active-probe.ts";
 import { TargetHealth, type HealthSettings, type TargetStateName } from "../health/target-health.ts";
-import { trackSocketErrors } from "./undici-errors.ts";
 
 /** Latency samples weigh this much in the moving average (about the last ten responses). */
 const EWMA_ALPHA = 0.2;
@@ -57,16 +56,11 @@ export class TargetRuntime implements BalancerTarget {
       onStateChange(this, previous),
     );
 
-    const connect = buildConnector({ timeout: pool.timeouts.connectMs });
     this.dispatcher = new UndiciPool(url.origin, {
       connections: pool.maxConnectionsPerTarget,
       headersTimeout: pool.timeouts.firstByteMs,
       bodyTimeout: pool.timeouts.idleMs,
-      connect: (options, callback) =>
-        connect(options, (...result) => {
-          if (result[1]) trackSocketErrors(result[1]);
-          callback(...result);
-        }),
+      connect: { timeout: pool.timeouts.connectMs },
     });
     this.dispatcher.on("connect", () => {
       this.connectionsOpened++;

@@ -1,5 +1,3 @@
-import type { Socket } from "node:net";
-
 import { ProxyError } from "../errors.ts";
 
 /**
@@ -17,8 +15,6 @@ export type FailureKind = "connect" | "reset" | "timeout" | "bad-response" | "cl
 export interface UpstreamFailure {
   readonly kind: FailureKind;
   readonly error: ProxyError;
-  /** The connection had already carried a response: a reset is the keep-alive race, not our request. */
-  readonly reusedConnection: boolean;
 }
 
 const CONNECT_CODES = new Set([
@@ -37,14 +33,6 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
 const BAD_RESPONSE_CODES = new Set(["UND_ERR_INFO", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
 const CLIENT_CODES = new Set(["UND_ERR_ABORTED", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH", "ABORT_ERR"]);
 
-/** Bytes a socket had read when it failed, for raw socket errors that carry no socket info. */
-const bytesReadAtError = new WeakMap<Error, number>();
-
-/** Call on every upstream socket, before undici listens to it. */
-export function trackSocketErrors(socket: Socket): void {
-  socket.prependListener("error", (error: Error) => bytesReadAtError.set(error, socket.bytesRead));
-}
-
 export function toUpstreamFailure(error: unknown, clientAborted: boolean): UpstreamFailure {
   const code = codeOf(error);
   if (clientAborted || error instanceof DOMException || CLIENT_CODES.has(code)) {
@@ -58,12 +46,7 @@ export function toUpstreamFailure(error: unknown, clientAborted: boolean): Upstr
     return failure("timeout", new ProxyError("UPSTREAM_TIMEOUT", "upstream", { cause: error }));
   }
   if (RESET_CODES.has(code) && !isMalformedResponse(error)) {
-    const reused = bytesReadBefore(error) > 0;
-    return {
-      kind: "reset",
-      error: new ProxyError("UPSTREAM_RESET", "upstream", { retryable: reused, cause: error }),
-      reusedConnection: reused,
-    };
+    return failure("reset", new ProxyError("UPSTREAM_RESET", "upstream", { retryable: true, cause: error }));
   }
   if (code.startsWith("HPE_") || BAD_RESPONSE_CODES.has(code) || isMalformedResponse(error)) {
     return failure("bad-response", new ProxyError("UPSTREAM_BAD_RESPONSE", "upstream", { cause: error }));
@@ -72,7 +55,7 @@ export function toUpstreamFailure(error: unknown, clientAborted: boolean): Upstr
 }
 
 function failure(kind: FailureKind, error: ProxyError): UpstreamFailure {
-  return { kind, error, reusedConnection: false };
+  return { kind, error };
 }
 
 function codeOf(error: unknown): string {
@@ -83,12 +66,8 @@ function codeOf(error: unknown): string {
 }
 
 function isMalformedResponse(error: unknown): boolean {
+  // undici's HTTPParserError carries no code when llhttp's error number has no name.
+  if ((error as { name?: unknown }).name === "HTTPParserError") return true;
   const message = (error as { message?: unknown }).message;
   return message === "bad response" || message === "bad upgrade";
-}
-
-function bytesReadBefore(error: unknown): number {
-  const info = (error as { socket?: { bytesRead?: unknown } }).socket;
-  if (typeof info?.bytesRead === "number") return info.bytesRead;
-  return error instanceof Error ? (bytesReadAtError.get(error) ?? 0) : 0;
 }

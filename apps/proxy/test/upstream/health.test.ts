@@ -70,7 +70,6 @@ describe("passive ejection", () => {
     const only = await switchableOrigin();
     const upstreams = newUpstreams();
     const config = poolOf([only.origin.url], {
-      healthCheck: { enabled: false },
       passiveEjection: { consecutiveFailures: 2, baseEjectionMs: 60_000, maxEjectionMs: 60_000 },
     });
     const pool = upstreams.compile([config]).get(config.id)!;
