@@ -152,7 +152,7 @@ function upstreamHeaders(
 ): IncomingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
   headers.host = ctx.hostHeader;
-  setForwardingHeaders(headers, ctx.peerIp, ctx.hostHeader, deps.trustedProxies);
+  setForwardingHeaders(headers, ctx.peerIp, ctx.hostHeader, ctx.scheme, deps.trustedProxies);
   headers.via = appendVia(headers.via, deps.via);
   headers["x-request-id"] = ctx.reqId;
   if (ctx.consumedAuthorization) delete headers.authorization;

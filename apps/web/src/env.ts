@@ -19,6 +19,8 @@ const EnvSchema = z
           .filter((address) => address !== ""),
       ),
     CONCIERGE_DATA_DIR: z.string().default(".concierge"),
+    /** Base64 of 32 bytes that encrypts certificate keys at rest; shared by every node. Absent: <data dir>/secret-key. */
+    CONCIERGE_SECRET_KEY: z.string().optional(),
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   })
   .transform(({ CONCIERGE_PUBLIC_URL, ...rest }) => ({

@@ -26,6 +26,15 @@ describe("compileTrustedProxies", () => {
 describe("setForwardingHeaders", () => {
   const trusted = compileTrustedProxies(["127.0.0.1"]);
 
+  it("names the scheme the client used", () => {
+    const headers = {};
+    setForwardingHeaders(headers, "203.0.113.9", "shop.example", "https", trusted);
+    expect(headers).toMatchObject({
+      "x-forwarded-proto": "https",
+      forwarded: "for=203.0.113.9;host=shop.example;proto=https",
+    });
+  });
+
   it("replaces what an untrusted peer claims", () => {
     const headers = {
       "x-forwarded-for": "1.2.3.4",
@@ -33,7 +42,7 @@ describe("setForwardingHeaders", () => {
       "x-forwarded-host": "evil.example",
       forwarded: "for=1.2.3.4",
     };
-    setForwardingHeaders(headers, "203.0.113.9", "shop.example:8080", trusted);
+    setForwardingHeaders(headers, "203.0.113.9", "shop.example:8080", "http", trusted);
     expect(headers).toEqual({
       "x-forwarded-for": "203.0.113.9",
       "x-forwarded-proto": "http",
@@ -49,7 +58,7 @@ describe("setForwardingHeaders", () => {
       "x-forwarded-host": "shop.example",
       forwarded: "for=198.51.100.1;proto=https",
     };
-    setForwardingHeaders(headers, "::ffff:127.0.0.1", "shop.example", trusted);
+    setForwardingHeaders(headers, "::ffff:127.0.0.1", "shop.example", "http", trusted);
     expect(headers["x-forwarded-for"]).toBe("198.51.100.1, 127.0.0.1");
     expect(headers["x-forwarded-proto"]).toBe("https");
     expect(headers["x-forwarded-host"]).toBe("shop.example");
@@ -58,7 +67,7 @@ describe("setForwardingHeaders", () => {
 
   it("quotes and brackets an IPv6 peer in Forwarded", () => {
     const headers = {};
-    setForwardingHeaders(headers, "2001:db8::1", "a.example", trusted);
+    setForwardingHeaders(headers, "2001:db8::1", "a.example", "http", trusted);
     expect(headers).toMatchObject({ forwarded: 'for="[2001:db8::1]";host=a.example;proto=http' });
   });
 });

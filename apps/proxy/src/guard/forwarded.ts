@@ -61,6 +61,7 @@ export function setForwardingHeaders(
   headers: IncomingHttpHeaders,
   peerIp: string,
   originalHost: string,
+  scheme: "http" | "https",
   trusted: TrustedProxies,
 ): void {
   const peer = unmapIPv4(peerIp);
@@ -69,12 +70,12 @@ export function setForwardingHeaders(
   headers["x-forwarded-for"] = priorFor ? `${priorFor}, ${peer}` : peer;
 
   const priorProto = believed ? single(headers["x-forwarded-proto"]) : undefined;
-  headers["x-forwarded-proto"] = priorProto ?? "http";
+  headers["x-forwarded-proto"] = priorProto ?? scheme;
 
   const priorHost = believed ? single(headers["x-forwarded-host"]) : undefined;
   headers["x-forwarded-host"] = priorHost ?? originalHost;
 
-  const element = `for=${forwardedValue(peer)};host=${forwardedValue(originalHost)};proto=http`;
+  const element = `for=${forwardedValue(peer)};host=${forwardedValue(originalHost)};proto=${scheme}`;
   const priorForwarded = believed ? single(headers["forwarded"]) : undefined;
   headers["forwarded"] = priorForwarded ? `${priorForwarded}, ${element}` : element;
 }

@@ -45,7 +45,7 @@ export interface DataListener {
   drain(graceMs: number): Promise<void>;
 }
 
-function statusForParseError(code: string | undefined): number {
+export function statusForParseError(code: string | undefined): number {
   if (code === "HPE_HEADER_OVERFLOW") return 431;
   if (code === "ERR_HTTP_REQUEST_TIMEOUT") return 408;
   return 400;

@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 
 import type { ProxyError } from "../errors.ts";
 import type { RequestContext } from "../request-context.ts";
+import { speaksHttp1 } from "./send-response.ts";
 
 /**
  * The proxy's own answers: the right status and a short body, JSON when the client asks for
@@ -30,7 +31,7 @@ export function sendError(res: ServerResponse, error: ProxyError, ctx: RequestCo
   res.setHeader("x-request-id", ctx.reqId);
   const hsts = ctx.route?.policies.hsts;
   if (hsts && ctx.scheme === "https") res.setHeader("strict-transport-security", hsts);
-  if (ctx.closeConnection) res.setHeader("connection", "close");
+  if (ctx.closeConnection && speaksHttp1(res)) res.setHeader("connection", "close");
   if (error.code === "METHOD_NOT_ALLOWED") res.setHeader("allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
   ctx.bytesOut = ctx.method === "HEAD" ? 0 : Buffer.byteLength(body);
   res.end(ctx.method === "HEAD" ? undefined : body);

@@ -25,7 +25,7 @@ export async function sendResponse(
   headers["via"] = appendVia(headers["via"], via);
   const hsts = ctx.route?.policies.hsts;
   if (hsts && ctx.scheme === "https") headers["strict-transport-security"] = hsts;
-  if (ctx.closeConnection) headers["connection"] = "close";
+  if (ctx.closeConnection && speaksHttp1(res)) headers["connection"] = "close";
 
   ctx.status = response.statusCode;
   ctx.cacheOutcome = response.cacheOutcome;
@@ -54,4 +54,9 @@ export async function sendResponse(
       cause: error,
     });
   }
+}
+
+/** RFC 9113 §8.2.2: connection-specific fields do not exist in HTTP/2; a stream ends on its own. */
+export function speaksHttp1(res: ServerResponse): boolean {
+  return res.req.httpVersionMajor < 2;
 }

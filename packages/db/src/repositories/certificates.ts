@@ -1,0 +1,66 @@
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Db, Tx } from "../client.ts";
+import { NotFoundError, isNotFound } from "../errors.ts";
+
+/** What a certificate row holds once its chain was inspected and its key encrypted. */
+export interface CertificateValues {
+  names: string[];
+  certificatePem: string;
+  encryptedPrivateKey: string;
+  fingerprint: string;
+  notBefore: Date;
+  notAfter: Date;
+  isDefault: boolean;
+}
+
+/** Everything but the key: what lists and API answers are made of. */
+const summaryFields = {
+  id: true,
+  names: true,
+  fingerprint: true,
+  notBefore: true,
+  notAfter: true,
+  isDefault: true,
+  createdAt: true,
+} as const satisfies Prisma.CertificateSelect;
+
+export type CertificateRow = Prisma.CertificateGetPayload<{ select: typeof summaryFields }>;
+
+export function createCertificateRepository(db: Db | Tx) {
+  return {
+    list: (): Promise<CertificateRow[]> =>
+      db.certificate.findMany({
+        select: summaryFields,
+        orderBy: [{ notAfter: "asc" }, { id: "asc" }],
+      }),
+
+    /** With the encrypted keys: for the proxy's certificate loader only. */
+    listWithKeys: () =>
+      db.certificate.findMany({
+        select: {
+          id: true,
+          names: true,
+          certificatePem: true,
+          encryptedPrivateKey: true,
+          isDefault: true,
+        },
+        orderBy: { createdAt: "asc" },
+      }),
+
+    /** The new default replaces the old one: at most one default at a time. */
+    async create(values: CertificateValues): Promise<CertificateRow> {
+      if (values.isDefault)
+        await db.certificate.updateMany({ where: { isDefault: true }, data: { isDefault: false } });
+      return db.certificate.create({ data: values, select: summaryFields });
+    },
+
+    async delete(id: string): Promise<CertificateRow> {
+      try {
+        return await db.certificate.delete({ where: { id }, select: summaryFields });
+      } catch (error) {
+        if (isNotFound(error)) throw new NotFoundError(`no certificate has id ${id}`);
+        throw error;
+      }
+    },
+  };
+}
