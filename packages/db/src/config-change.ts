@@ -180,8 +180,17 @@ export async function latestRevision(db: Db | Tx): Promise<StoredRevision | null
   return row && { revision: row.number, snapshot: row.snapshot };
 }
 
-/** Replaces pools, targets, routes and cache rules with `snapshot`'s, keeping its ids. */
-async function writeSnapshot(tx: Tx, snapshot: ConfigSnapshot): Promise<void> {
+/** The newest revision's number without its snapshot: what a periodic check needs. */
+export async function latestRevisionNumber(db: Db | Tx): Promise<number | null> {
+  const row = await db.configRevision.findFirst({ orderBy: { number: "desc" }, select: { number: true } });
+  return row?.number ?? null;
+}
+
+/**
+ * Replaces pools, targets, routes and cache rules with `snapshot`'s, keeping its ids. Run it as
+ * the write of `applyConfigChange`, which records the result as one revision.
+ */
+export async function writeSnapshot(tx: Tx, snapshot: ConfigSnapshot): Promise<void> {
   await tx.route.deleteMany();
   await tx.pool.deleteMany();
   await tx.pool.createMany({ data: snapshot.pools.map(({ targets: _targets, ...pool }) => pool) });

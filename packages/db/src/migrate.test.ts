@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../test-support/fresh-database.ts";
-import { migrate, MigrationError } from "./migrate.ts";
+import { listMigrationNames, migrate, MigrationError } from "./migrate.ts";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 
@@ -17,8 +17,7 @@ let client: pg.Client;
 let migrationNames: string[];
 
 beforeAll(async () => {
-  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  migrationNames = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  migrationNames = await listMigrationNames();
   database = await createTestDatabase();
   client = new pg.Client({ connectionString: database.url });
   await client.connect();

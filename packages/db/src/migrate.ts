@@ -43,12 +43,17 @@ interface AppliedMigration {
   finished_at: Date | null;
 }
 
-async function readMigrations(dir: string): Promise<MigrationFile[]> {
+/** The migrations of a folder, in the order they apply. */
+export async function listMigrationNames(dir: string = DEFAULT_MIGRATIONS_DIR): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries
+  return entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
+}
+
+async function readMigrations(dir: string): Promise<MigrationFile[]> {
+  const names = await listMigrationNames(dir);
   return Promise.all(
     names.map(async (name) => {
       const bytes = await readFile(join(dir, name, "migration.sql"));

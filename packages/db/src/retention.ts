@@ -16,7 +16,11 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 
 export type RetentionResult =
   | { ran: false }
-  | { ran: true; /** Hour rows created or added to from minute rows. */ hourRowsWritten: number; hourRowsDeleted: number };
+  | {
+      ran: true;
+      /** Hour rows created or added to from minute rows. */ hourRowsWritten: number;
+      hourRowsDeleted: number;
+    };
 
 const HOUR_MS = 3_600_000;
 const ZERO_BUCKETS = `{${new Array<number>(LATENCY_BUCKET_COUNT).fill(0).join(",")}}`;
@@ -32,7 +36,9 @@ export async function runRetention(
   policy: RetentionPolicy = DEFAULT_RETENTION,
   now: Date = new Date(),
 ): Promise<RetentionResult> {
-  const minuteCutoff = new Date(Math.floor((now.getTime() - policy.minuteRetentionMs) / HOUR_MS) * HOUR_MS);
+  const minuteCutoff = new Date(
+    Math.floor((now.getTime() - policy.minuteRetentionMs) / HOUR_MS) * HOUR_MS,
+  );
   const hourCutoff = new Date(now.getTime() - policy.hourRetentionMs);
 
   return db.$transaction(async (tx) => {

@@ -1,11 +1,12 @@
 /**
  * Config sync: keeps the runtime on the newest valid revision. At start it loads the latest
  * revision from the database, else the last-good file, else it serves nothing and says so.
- * Then it follows LISTEN/NOTIFY and also polls the latest revision (notifications are lost
- * while the connection is down). Revisions never go backwards: a late or duplicate
+ * Then it follows LISTEN/NOTIFY and also polls the latest revision number (notifications are
+ * lost while the connection is down), loading a snapshot only when its number is newer. Revisions never go backwards: a late or duplicate
  * notification is ignored. Nothing here is on the request path.
  */
 import type { Db } from "@concierge/db/client";
+import { latestRevisionNumber } from "@concierge/db/config-change";
 import { listenForRevisions } from "@concierge/db/notify";
 import type { ConfigSnapshot } from "@concierge/config/snapshot";
 
@@ -92,13 +93,7 @@ export async function startConfigSync(options: ConfigSyncOptions): Promise<Confi
   }
 
   async function apply(checked: CheckedRevision, source: ConfigSource): Promise<void> {
-    if (state.revision !== null && checked.revision <= state.revision) {
-      if (checked.revision === state.revision && source === "database" && state.source !== source) {
-        state.source = source; // the database confirms what the last-good file held
-        emit();
-      }
-      return;
-    }
+    if (state.revision !== null && checked.revision <= state.revision) return;
     if (!checked.ok) return refuse(checked.revision, checked.reasons);
     try {
       runtime.apply(checked.snapshot, checked.revision);
@@ -168,38 +163,47 @@ export async function startConfigSync(options: ConfigSyncOptions): Promise<Confi
     pollTimer.unref();
   }
 
+  const isNewer = (revision: number) =>
+    (state.revision === null || revision > state.revision) && revision !== state.refused?.revision;
+
+  /** Runs serialised, so newness is decided again against a settled current revision. */
+  async function loadAndApply(revision: number): Promise<void> {
+    if (!isNewer(revision)) return;
+    try {
+      const checked = await loadCheckedRevision(database, revision);
+      markDatabase(true);
+      if (checked) await apply(checked, "database");
+    } catch (error) {
+      markDatabase(false, error);
+      schedulePoll(FIRST_RETRY_MS);
+    }
+  }
+
   async function poll(): Promise<void> {
     try {
-      const latest = await loadLatestRevision(database);
+      const latest = await latestRevisionNumber(database);
       markDatabase(true);
       failedPolls = 0;
-      if (latest && latest.revision !== state.refused?.revision) {
-        await serialise(() => apply(latest, "database"));
+      if (latest !== null && isNewer(latest)) await serialise(() => loadAndApply(latest));
+      else if (latest === state.revision && state.source === "last-good") {
+        state.source = "database"; // the database confirms what the last-good file held
+        emit();
       }
     } catch (error) {
       markDatabase(false, error);
       failedPolls += 1;
     }
     // While the database is away, retry sooner than the poll interval, backing off up to it.
-    schedulePoll(failedPolls === 0 ? pollIntervalMs : Math.min(FIRST_RETRY_MS * 2 ** failedPolls, pollIntervalMs));
+    const healthy = state.database === "connected";
+    schedulePoll(healthy ? pollIntervalMs : Math.min(FIRST_RETRY_MS * 2 ** failedPolls, pollIntervalMs));
   }
 
   function onRevision(revision: number): void {
-    if ((state.revision !== null && revision <= state.revision) || revision === state.refused?.revision) {
+    if (!isNewer(revision)) {
       log.debug({ revision, current: state.revision }, "notification ignored: not newer");
       return;
     }
-    void serialise(async () => {
-      if (state.revision !== null && revision <= state.revision) return;
-      try {
-        const checked = await loadCheckedRevision(database, revision);
-        markDatabase(true);
-        if (checked) await apply(checked, "database");
-      } catch (error) {
-        markDatabase(false, error);
-        schedulePoll(FIRST_RETRY_MS);
-      }
-    });
+    void serialise(() => loadAndApply(revision));
   }
 
   const listening = await listenForRevisions({

@@ -1,22 +1,12 @@
+import { PURGE_CHANNEL, PurgeSelectorSchema, type PurgeSelector } from "@concierge/config/purge";
 import { recordAuditEntry } from "@concierge/db/repositories/audit";
-import { z } from "zod";
 
 import type { Actor } from "../auth/actor.ts";
 import type { ClientInfo } from "../auth/client-info.ts";
 import { requireRole } from "../auth/roles.ts";
 import { db } from "./db.ts";
 
-/** Proxy nodes LISTEN here and purge their caches with the JSON selector they receive. */
-export const PURGE_CHANNEL = "concierge_purge";
-
-export const PurgeSelectorSchema = z.union([
-  z.strictObject({ url: z.url({ message: "must be an absolute URL" }) }),
-  z.strictObject({ prefix: z.url({ message: "must be an absolute URL prefix" }) }),
-  z.strictObject({
-    tag: z.string().trim().min(1, { message: "must not be empty" }).max(200),
-  }),
-]);
-export type PurgeSelector = z.output<typeof PurgeSelectorSchema>;
+export { PurgeSelectorSchema };
 
 /**
  * Asks every proxy node to drop matching cached answers. Fire and forget: a node that is not

@@ -1,28 +1,10 @@
 import { LATENCY_BUCKET_COUNT } from "@concierge/config/realtime";
-import type { TrafficGroupBy } from "@concierge/config/traffic";
+import type { RollupRow, TrafficGroupBy } from "@concierge/config/traffic";
 
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../client.ts";
 
-/** Traffic of one node in one time bucket for one route × target × status class × cache status. */
-export interface RollupRow {
-  bucketStart: Date;
-  bucketSeconds: number;
-  nodeId: string;
-  routeId: string;
-  poolId: string;
-  targetId: string;
-  statusClass: string;
-  cacheStatus: string;
-  requests: number;
-  errors: number;
-  bytesIn: number;
-  bytesOut: number;
-  latencySumMs: number;
-  /** LATENCY_BUCKET_COUNT counts each. */
-  latencyBuckets: number[];
-  upstreamBuckets: number[];
-}
+export type { RollupRow };
 
 /** Cache outcomes whose body the origin did not send. */
 const FROM_CACHE = ["hit", "stale", "revalidated"];
@@ -30,7 +12,8 @@ const CACHE_HITS = ["hit", "revalidated"];
 /** Rows per INSERT: 15 parameters each, well under PostgreSQL's 65,535. */
 const ROWS_PER_STATEMENT = 500;
 
-const bigintArray = (values: readonly number[]) => `{${values.map((value) => Math.round(value)).join(",")}}`;
+const bigintArray = (values: readonly number[]) =>
+  `{${values.map((value) => Math.round(value)).join(",")}}`;
 
 /**
  * Writes rows as the writer's complete totals for their identity: an existing row is replaced,
@@ -42,7 +25,9 @@ export async function writeRollups(db: Db, rows: readonly RollupRow[]): Promise<
   const statements = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const values = rows.slice(start, start + ROWS_PER_STATEMENT).map(
-      (row) => Prisma.sql`(${row.bucketStart}, ${row.bucketSeconds}, ${row.nodeId}, ${row.routeId}, ${row.poolId},
+      (
+        row,
+      ) => Prisma.sql`(${row.bucketStart}, ${row.bucketSeconds}, ${row.nodeId}, ${row.routeId}, ${row.poolId},
         ${row.targetId}, ${row.statusClass}, ${row.cacheStatus}, ${Math.round(row.requests)}::bigint,
         ${Math.round(row.errors)}::bigint, ${Math.round(row.bytesIn)}::bigint, ${Math.round(row.bytesOut)}::bigint,
         ${row.latencySumMs}::float8, ${bigintArray(row.latencyBuckets)}::bigint[], ${bigintArray(row.upstreamBuckets)}::bigint[])`,
@@ -148,7 +133,10 @@ export async function queryTraffic(db: Db, filter: TrafficFilter): Promise<Traff
 
   const cells = new Map<string, TrafficCell>();
   for (const sum of sums) {
-    cells.set(`${sum.key}\n${sum.slot}`, { ...sum, latency: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) });
+    cells.set(`${sum.key}\n${sum.slot}`, {
+      ...sum,
+      latency: new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
+    });
   }
   for (const bucket of buckets) {
     const cell = cells.get(`${bucket.key}\n${bucket.slot}`);
