@@ -95,6 +95,15 @@ export const ProxyEnvSchema = z.object({
   CONCIERGE_TRUSTED_PROXIES: trustedProxies,
   PROXY_CACHE_MAX_BYTES: positiveInt("PROXY_CACHE_MAX_BYTES", 256 * 1024 * 1024),
   PROXY_SHUTDOWN_GRACE_MS: positiveInt("PROXY_SHUTDOWN_GRACE_MS", 10_000),
+  /** Length of a traffic rollup bucket: whole seconds, one minute by default. */
+  PROXY_ROLLUP_INTERVAL_MS: positiveInt("PROXY_ROLLUP_INTERVAL_MS", 60_000).refine(
+    (ms) => ms >= 1_000 && ms % 1_000 === 0 && ms <= 3_600_000,
+    { message: "PROXY_ROLLUP_INTERVAL_MS must be whole seconds from 1000 to 3600000" },
+  ),
+  /** Closed buckets kept while the database is away; the oldest is dropped first past this. */
+  PROXY_ROLLUP_BUFFER_BUCKETS: positiveInt("PROXY_ROLLUP_BUFFER_BUCKETS", 180),
+  PROXY_RETENTION_MINUTE_DAYS: positiveInt("PROXY_RETENTION_MINUTE_DAYS", 7),
+  PROXY_RETENTION_HOUR_DAYS: positiveInt("PROXY_RETENTION_HOUR_DAYS", 90),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
@@ -118,6 +127,9 @@ export interface ProxyEnv {
   trustedProxies: string[];
   cacheMaxBytes: number;
   shutdownGraceMs: number;
+  rollupIntervalMs: number;
+  rollupBufferBuckets: number;
+  retention: { minuteRetentionMs: number; hourRetentionMs: number };
   logLevel: string;
   workerSlot: number | undefined;
 }
@@ -151,6 +163,12 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
     trustedProxies: env.CONCIERGE_TRUSTED_PROXIES,
     cacheMaxBytes: env.PROXY_CACHE_MAX_BYTES,
     shutdownGraceMs: env.PROXY_SHUTDOWN_GRACE_MS,
+    rollupIntervalMs: env.PROXY_ROLLUP_INTERVAL_MS,
+    rollupBufferBuckets: Math.max(1, env.PROXY_ROLLUP_BUFFER_BUCKETS),
+    retention: {
+      minuteRetentionMs: env.PROXY_RETENTION_MINUTE_DAYS * 86_400_000,
+      hourRetentionMs: env.PROXY_RETENTION_HOUR_DAYS * 86_400_000,
+    },
     logLevel: env.LOG_LEVEL,
     workerSlot: env.CONCIERGE_WORKER_SLOT,
   };

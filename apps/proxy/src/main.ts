@@ -8,15 +8,22 @@ import type { Worker } from "node:cluster";
 import { hostname } from "node:os";
 
 import { createDb } from "@concierge/db/client";
+import { readNodeBucket, writeRollups } from "@concierge/db/repositories/rollups";
+import { runRetention } from "@concierge/db/retention";
 
 import packageJson from "../package.json" with { type: "json" };
 import { startAdminListener } from "./admin/admin-listener.ts";
 import { startHeartbeat } from "./admin/heartbeat.ts";
 import { createNodeReports } from "./admin/node-reports.ts";
+import { INTERVAL_MS } from "./admin/worker-report.ts";
 import { loadEnv, resolveNodeId, workerEnv } from "./env.ts";
 import type { ProxyEnv } from "./env.ts";
 import { createLifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
+import { startLivePublisher, toMetricsDelta } from "./metrics/live-publisher.ts";
+import { createIntervalCollector } from "./metrics/merge-intervals.ts";
+import { startRetentionTimer } from "./metrics/retention-timer.ts";
+import { startRollupWriter } from "./metrics/rollup-writer.ts";
 import { runWorker } from "./worker.ts";
 
 /** A worker that ran this long before exiting is restarted at once: it did not crash-loop. */
@@ -37,6 +44,8 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
   const crashes = new Map<number, number>();
   let shuttingDown = false;
   let onAllExited: (() => void) | undefined;
+  const traffic = createIntervalCollector();
+  reports.onInterval((slot, interval) => traffic.add(slot, interval));
 
   function fork(slot: number): void {
     const forkedAt = Date.now();
@@ -45,6 +54,7 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
     reports.track(slot, worker);
     worker.on("exit", (code, signal) => {
       reports.forget(slot, worker);
+      traffic.forget(slot);
       if (workers.get(slot) === worker) workers.delete(slot);
       if (shuttingDown) {
         if (workers.size === 0) onAllExited?.();
@@ -67,15 +77,16 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
   const admin = await startAdminListener({
     host: env.adminHost,
     port: env.adminPort,
-    readiness: reports.readiness,
-    metrics: reports.metrics,
+    readiness: () => reports.readiness(),
+    metrics: () => reports.metrics(),
     log,
   });
   lifecycle.defer("admin listener", () => admin.close());
 
   let stopHeartbeat = async () => {};
+  let rollups: ReturnType<typeof startRollupWriter> | undefined;
   if (env.databaseUrl !== undefined) {
-    const db = createDb({ url: env.databaseUrl, maxConnections: 1 });
+    const db = createDb({ url: env.databaseUrl, maxConnections: 2 });
     lifecycle.defer("database", () => db.$disconnect());
     const heartbeat = startHeartbeat({
       db,
@@ -98,7 +109,42 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
       if (!shuttingDown) heartbeat.beatNow();
     });
     stopHeartbeat = () => heartbeat.stop();
+
+    const writer = startRollupWriter({
+      store: {
+        write: (rows) => writeRollups(db, rows),
+        readBucket: (id, bucketStart, bucketSeconds) => readNodeBucket(db, id, bucketStart, bucketSeconds),
+      },
+      nodeId,
+      bucketMs: env.rollupIntervalMs,
+      maxBuckets: env.rollupBufferBuckets,
+      log,
+    });
+    rollups = writer;
+    // Runs before the database closes: the workers' last seconds, then every buffered bucket.
+    lifecycle.defer("rollup writer", () => {
+      publishTraffic();
+      return writer.stop();
+    });
+    const retention = startRetentionTimer({ run: () => runRetention(db, env.retention), log });
+    lifecycle.defer("retention", () => retention.stop());
   }
+
+  const live =
+    env.nodeToken === undefined
+      ? undefined
+      : startLivePublisher({ webUrl: env.webUrl, token: env.nodeToken, nodeId, log });
+  if (live) lifecycle.defer("live publisher", () => live.close());
+  else log.info({}, "PROXY_NODE_TOKEN is not set; live metrics are not sent to the dashboard");
+
+  function publishTraffic(): void {
+    const drained = traffic.drain();
+    if (!drained) return;
+    live?.publish(toMetricsDelta(drained.interval, { intervalMs: INTERVAL_MS, workers: drained.workers }));
+    rollups?.add(drained.interval);
+  }
+  const trafficTimer = setInterval(publishTraffic, INTERVAL_MS);
+  lifecycle.defer("traffic timer", () => clearInterval(trafficTimer));
 
   async function shutdown(signal: string): Promise<void> {
     if (shuttingDown) return;

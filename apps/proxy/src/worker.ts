@@ -5,13 +5,14 @@
  */
 import { createDb } from "@concierge/db/client";
 
-import { reportToPrimary } from "./admin/worker-report.ts";
+import { reportToPrimary, reportTraffic } from "./admin/worker-report.ts";
 import { resolvePseudonym } from "./config/pseudonym.ts";
 import { startConfigSync } from "./config/watch-revisions.ts";
 import type { ProxyEnv } from "./env.ts";
 import { resolveNodeId } from "./env.ts";
 import { createLifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
+import { createIntervalReader } from "./metrics/interval-reader.ts";
 import { createProxyRuntime, startDataListener } from "./runtime.ts";
 
 export async function runWorker(env: ProxyEnv): Promise<void> {
@@ -29,7 +30,7 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   const db = env.databaseUrl === undefined ? undefined : createDb({ url: env.databaseUrl, maxConnections: 2 });
   if (db) lifecycle.defer("database", () => db.$disconnect());
 
-  const pseudonym = await resolvePseudonym({ dataDir: env.dataDir, nodeId });
+  const pseudonym = await resolvePseudonym({ db, dataDir: env.dataDir, nodeId });
   const runtime = createProxyRuntime({
     log,
     pseudonym,
@@ -47,6 +48,10 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
     log,
   });
   lifecycle.defer("config sync", () => sync.stop());
+
+  const traffic = createIntervalReader({ registry: runtime.metrics, targetStates: () => runtime.targetStates(), config: runtime });
+  const stopTraffic = reportTraffic(() => traffic.take());
+  lifecycle.defer("traffic report", () => stopTraffic());
 
   const listener = await startDataListener({ port: env.port, host: env.host, runtime, log });
   lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));

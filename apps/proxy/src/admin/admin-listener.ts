@@ -27,7 +27,7 @@ export async function startAdminListener(options: {
   const log = options.log.child({ component: "admin" });
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method not allowed" });
     switch (path) {
       case "/healthz":

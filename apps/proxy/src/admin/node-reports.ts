@@ -5,6 +5,7 @@
 import type { Worker } from "node:cluster";
 
 import type { ConfigSyncStatus } from "../config/watch-revisions.ts";
+import type { TrafficInterval } from "../metrics/interval-reader.ts";
 import { toReadiness } from "./node-readiness.ts";
 import type { Readiness } from "./node-readiness.ts";
 import { sumPrometheus } from "./sum-prometheus.ts";
@@ -24,6 +25,8 @@ export interface NodeReports {
   readiness(): Readiness;
   /** Called whenever a worker reports a new status. */
   onStatusChange(listener: () => void): void;
+  /** Called with each worker's traffic interval, once a second per worker. */
+  onInterval(listener: (slot: number, interval: TrafficInterval) => void): void;
   metrics(): Promise<string>;
 }
 
@@ -32,6 +35,7 @@ export function createNodeReports(options: { nodeId: string; databaseConfigured:
   const statuses = new Map<number, ConfigSyncStatus>();
   const pending = new Map<number, (text: string) => void>();
   const statusListeners: Array<() => void> = [];
+  const intervalListeners: Array<(slot: number, interval: TrafficInterval) => void> = [];
   let nextRequestId = 0;
 
   function askMetrics([slot, worker]: [number, Worker]): Promise<{ worker: number; text: string } | null> {
@@ -77,6 +81,8 @@ export function createNodeReports(options: { nodeId: string; databaseConfigured:
           if (workers.get(slot) !== worker) return;
           statuses.set(slot, message.status);
           for (const listener of statusListeners) listener();
+        } else if (message.type === "concierge:interval") {
+          for (const listener of intervalListeners) listener(slot, message.interval);
         } else {
           pending.get(message.requestId)?.(message.text);
         }
@@ -89,6 +95,7 @@ export function createNodeReports(options: { nodeId: string; databaseConfigured:
     },
     readiness: () => toReadiness(options.nodeId, statuses),
     onStatusChange: (listener) => void statusListeners.push(listener),
+    onInterval: (listener) => void intervalListeners.push(listener),
     async metrics() {
       const answers = await Promise.all([...workers].map(askMetrics));
       const expositions = answers.filter((answer) => answer !== null);

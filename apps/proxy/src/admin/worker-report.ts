@@ -1,37 +1,57 @@
 /**
  * What workers tell the primary over the cluster's IPC channel: their config status when it
- * changes, and their metrics when the admin port is scraped. The primary answers /readyz and
- * /metrics for the whole node from these.
+ * changes, their metrics when the admin port is scraped, and their traffic once a second. The
+ * primary answers /readyz and /metrics, and sends live ticks and rollups, for the whole node.
  */
 import type { ConfigSyncStatus } from "../config/watch-revisions.ts";
+import type { TrafficInterval } from "../metrics/interval-reader.ts";
+
+/** Workers send their traffic of each second; the primary sums them for live ticks and rollups. */
+export const INTERVAL_MS = 1_000;
 
 export type WorkerMessage =
   | { type: "concierge:status"; status: ConfigSyncStatus }
-  | { type: "concierge:metrics"; requestId: number; text: string };
+  | { type: "concierge:metrics"; requestId: number; text: string }
+  | { type: "concierge:interval"; interval: TrafficInterval };
 
 export type PrimaryMessage = { type: "concierge:collect-metrics"; requestId: number };
 
 export function isWorkerMessage(message: unknown): message is WorkerMessage {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === "concierge:status" || type === "concierge:metrics";
+  return type === "concierge:status" || type === "concierge:metrics" || type === "concierge:interval";
 }
 
 function isPrimaryMessage(message: unknown): message is PrimaryMessage {
   return (message as { type?: unknown } | null)?.type === "concierge:collect-metrics";
 }
 
+const send = (message: WorkerMessage) => {
+  if (process.connected) process.send?.(message);
+};
+
 /** Worker side: pushes status changes and answers metrics requests. */
 export function reportToPrimary(options: {
   sync: { status(): ConfigSyncStatus; onChange(listener: (status: ConfigSyncStatus) => void): void };
   metrics: { toPrometheus(): string };
 }): void {
-  const send = (message: WorkerMessage) => {
-    if (process.connected) process.send?.(message);
-  };
   send({ type: "concierge:status", status: options.sync.status() });
   options.sync.onChange((status) => send({ type: "concierge:status", status }));
   process.on("message", (message) => {
     if (!isPrimaryMessage(message)) return;
     send({ type: "concierge:metrics", requestId: message.requestId, text: options.metrics.toPrometheus() });
   });
+}
+
+/**
+ * Worker side: sends the traffic of each second. The returned stop sends the last partial
+ * second too, so call it after the data listener has drained.
+ */
+export function reportTraffic(take: () => TrafficInterval): () => void {
+  const timer = setInterval(() => send({ type: "concierge:interval", interval: take() }), INTERVAL_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    // The last partial second, so a draining worker's final requests are still counted.
+    send({ type: "concierge:interval", interval: take() });
+  };
 }

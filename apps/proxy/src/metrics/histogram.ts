@@ -1,11 +1,6 @@
-/**
- * Fixed log-scale latency buckets, the same on every worker and node, so histograms merge by
- * adding counts. Bounds in seconds, each ×2 the previous: 0.25 ms … ~131 s.
- */
-export const LATENCY_BUCKET_BOUNDS_SECONDS: readonly number[] = Array.from(
-  { length: 20 },
-  (_, index) => 0.00025 * 2 ** index,
-);
+import { LATENCY_BUCKET_BOUNDS_SECONDS, LATENCY_BUCKET_COUNT } from "@concierge/config/realtime";
+
+export { LATENCY_BUCKET_BOUNDS_SECONDS };
 
 export interface Histogram {
   /** One count per bound, plus the last for everything above: not cumulative. */
@@ -15,14 +10,20 @@ export interface Histogram {
 }
 
 export function createHistogram(): Histogram {
-  return { counts: new Float64Array(LATENCY_BUCKET_BOUNDS_SECONDS.length + 1), sumSeconds: 0, count: 0 };
+  return { counts: new Float64Array(LATENCY_BUCKET_COUNT), sumSeconds: 0, count: 0 };
 }
 
-export function observe(histogram: Histogram, seconds: number): void {
+/** The bucket a duration falls in: the first whose bound it does not exceed, else the overflow. */
+export function bucketOf(seconds: number): number {
   let bucket = 0;
   while (bucket < LATENCY_BUCKET_BOUNDS_SECONDS.length && seconds > (LATENCY_BUCKET_BOUNDS_SECONDS[bucket] ?? 0)) {
     bucket++;
   }
+  return bucket;
+}
+
+/** Adds one duration whose bucket the caller already knows (it records the same bucket elsewhere too). */
+export function observeInBucket(histogram: Histogram, bucket: number, seconds: number): void {
   histogram.counts[bucket] = (histogram.counts[bucket] ?? 0) + 1;
   histogram.sumSeconds += seconds;
   histogram.count++;

@@ -1,8 +1,23 @@
 import type { TargetStatus } from "../upstream/upstreams.ts";
 import type { Histogram } from "./histogram.ts";
 import { LATENCY_BUCKET_BOUNDS_SECONDS } from "./histogram.ts";
+import { CELL } from "./cells.ts";
 import { CACHE_OUTCOMES, STATUS_CLASSES, escapeLabel } from "./labels.ts";
-import type { MetricsRegistry } from "./registry.ts";
+import type { MetricsRegistry, TargetSeries } from "./registry.ts";
+
+/** Counters kept per cell, exposed summed per route × pool × target. */
+const CELL_COUNTERS = [
+  ["concierge_request_bytes_total", "Request body bytes read from clients.", CELL.bytesIn, 1],
+  ["concierge_cache_bytes_saved_total", "Body bytes served from the cache that the origin did not send.", CELL.bytesSaved, 1],
+  ["concierge_coalesced_requests_total", "Requests answered by another request's origin fetch.", CELL.coalesced, 1],
+  ["concierge_origin_time_saved_seconds_total", "Estimated origin time saved by answers from the cache.", CELL.originMsSaved, 0.001],
+] as const;
+
+function cellSum(target: TargetSeries, field: number): number {
+  let sum = 0;
+  for (const cell of target.cells) sum += cell?.[field] ?? 0;
+  return sum;
+}
 
 /** Prometheus text exposition format 0.0.4, every name under `concierge_`. */
 export function toPrometheus(registry: MetricsRegistry): string {
@@ -29,6 +44,16 @@ export function toPrometheus(registry: MetricsRegistry): string {
   for (const route of registry.allRoutes()) {
     for (const target of [route.noTarget, ...route.targets.values()]) {
       if (target.bytesOut > 0) lines.push(`concierge_response_bytes_total{${target.labels}} ${target.bytesOut}`);
+    }
+  }
+
+  for (const [name, help, field, scale] of CELL_COUNTERS) {
+    header(name, "counter", help);
+    for (const route of registry.allRoutes()) {
+      for (const target of [route.noTarget, ...route.targets.values()]) {
+        const value = cellSum(target, field) * scale;
+        if (value > 0) lines.push(`${name}{${target.labels}} ${value}`);
+      }
     }
   }
 

@@ -51,6 +51,18 @@ describe("metrics registry", () => {
     }
   });
 
+  it("exposes bytes read, bytes saved, coalesced requests and origin time saved", () => {
+    const registry = createMetricsRegistry({ targetStates: () => [] });
+    const series = registry.routeSeries("r", "p", ["t"]);
+    registry.record(series, { targetId: "t", status: 200, cacheOutcome: "miss", durationMs: 5, upstreamMs: 4, bytesOut: 9, bytesIn: 3 });
+    registry.record(series, { targetId: "", status: 200, cacheOutcome: "hit", durationMs: 1, upstreamMs: 0, bytesOut: 9, coalesced: true });
+    const text = registry.toPrometheus();
+    expect(text).toContain('concierge_request_bytes_total{route="r",pool="p",target="t"} 3');
+    expect(text).toContain('concierge_cache_bytes_saved_total{route="r",pool="p",target=""} 9');
+    expect(text).toContain('concierge_coalesced_requests_total{route="r",pool="p",target=""} 1');
+    expect(text).toContain('concierge_origin_time_saved_seconds_total{route="r",pool="p",target=""} 0.004');
+  });
+
   it("escapes label values", () => {
     const registry = createMetricsRegistry({ targetStates: () => [] });
     const series = registry.routeSeries('a"b\\c', "p", []);

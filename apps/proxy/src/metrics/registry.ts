@@ -1,6 +1,7 @@
 import type { CacheOutcome } from "../origin.ts";
 import type { TargetStatus } from "../upstream/upstreams.ts";
-import { createHistogram, observe, type Histogram } from "./histogram.ts";
+import { CELL, CELL_WIDTH, CELLS_PER_TARGET, addAt, cellIndex } from "./cells.ts";
+import { bucketOf, createHistogram, observeInBucket, type Histogram } from "./histogram.ts";
 import { CACHE_INDEX, CACHE_OUTCOMES, STATUS_CLASSES, escapeLabel, statusClassIndex } from "./labels.ts";
 import { toPrometheus } from "./prometheus.ts";
 
@@ -18,6 +19,11 @@ export interface TargetSeries {
   /** Index `statusClass * CACHE_OUTCOMES.length + cacheOutcome`. */
   readonly requests: Float64Array;
   bytesOut: number;
+  /**
+   * Running totals per cell (same index as `requests`), laid out as in cells.ts; a cell's array
+   * is allocated the first time it sees a request and reused for the process's life.
+   */
+  readonly cells: Array<Float64Array | undefined>;
 }
 
 export interface RouteSeries {
@@ -39,14 +45,12 @@ export interface RequestRecord {
   /** 0 when no target answered. */
   upstreamMs: number;
   bytesOut: number;
-}
-
-export interface MetricsSnapshot {
-  at: number;
-  clientConnections: number;
-  inFlight: number;
-  series: ReadonlyArray<{ routeId: string; poolId: string; targetId: string; requests: number[]; bytesOut: number }>;
-  durations: ReadonlyArray<{ routeId: string; poolId: string; counts: number[]; sumSeconds: number; count: number }>;
+  /** Request body bytes read from the client; absent: not measured. */
+  bytesIn?: number;
+  /** Body bytes served from the cache that the origin did not send; absent: the body for answers from the cache. */
+  bytesSaved?: number;
+  /** The answer waited on another request's origin fetch instead of making its own. */
+  coalesced?: boolean;
 }
 
 export interface MetricsRegistry {
@@ -64,7 +68,6 @@ export interface MetricsRegistry {
   allRoutes(): Iterable<RouteSeries>;
   targetStates(): TargetStatus[];
   toPrometheus(): string;
-  snapshot(): MetricsSnapshot;
 }
 
 function createTargetSeries(routeId: string, poolId: string, targetId: string): TargetSeries {
@@ -75,6 +78,7 @@ function createTargetSeries(routeId: string, poolId: string, targetId: string): 
     labels: `route="${escapeLabel(routeId)}",pool="${escapeLabel(poolId)}",target="${escapeLabel(targetId)}"`,
     requests: new Float64Array(STATUS_CLASSES.length * CACHE_OUTCOMES.length),
     bytesOut: 0,
+    cells: new Array<Float64Array | undefined>(CELLS_PER_TARGET).fill(undefined),
   };
 }
 
@@ -89,6 +93,16 @@ function createRouteSeries(routeId: string, poolId: string): RouteSeries {
     upstreamDuration: createHistogram(),
   };
 }
+
+/** Answers whose body came out of the cache rather than from the origin. */
+const SERVED_FROM_CACHE = {
+  hit: true,
+  stale: true,
+  revalidated: true,
+  miss: false,
+  bypass: false,
+  none: false,
+} as const satisfies Record<CacheOutcome, boolean>;
 
 export function createMetricsRegistry(options: { targetStates: () => TargetStatus[] }): MetricsRegistry {
   const routes = new Map<string, RouteSeries>();
@@ -118,11 +132,30 @@ export function createMetricsRegistry(options: { targetStates: () => TargetStatu
     unrouted,
     record(series, request) {
       const target = targetSeriesOf(series, request.targetId);
-      const index = statusClassIndex(request.status) * CACHE_OUTCOMES.length + CACHE_INDEX[request.cacheOutcome];
+      const index = cellIndex(statusClassIndex(request.status), CACHE_INDEX[request.cacheOutcome]);
       target.requests[index] = (target.requests[index] ?? 0) + 1;
       target.bytesOut += request.bytesOut;
-      observe(series.duration, request.durationMs / 1000);
-      if (request.upstreamMs > 0) observe(series.upstreamDuration, request.upstreamMs / 1000);
+      const cell = (target.cells[index] ??= new Float64Array(CELL_WIDTH));
+      const fromCache = SERVED_FROM_CACHE[request.cacheOutcome];
+      addAt(cell, CELL.requests, 1);
+      addAt(cell, CELL.bytesIn, request.bytesIn ?? 0);
+      addAt(cell, CELL.bytesOut, request.bytesOut);
+      if (request.coalesced) addAt(cell, CELL.coalesced, 1);
+      if (fromCache) {
+        addAt(cell, CELL.bytesSaved, request.bytesSaved ?? request.bytesOut);
+        // What the origin would have taken, estimated by the route's mean upstream time so far.
+        const upstream = series.upstreamDuration;
+        if (upstream.count > 0) addAt(cell, CELL.originMsSaved, (upstream.sumSeconds / upstream.count) * 1000);
+      }
+      addAt(cell, CELL.latencySumMs, request.durationMs);
+      const bucket = bucketOf(request.durationMs / 1000);
+      addAt(cell, CELL.latency + bucket, 1);
+      observeInBucket(series.duration, bucket, request.durationMs / 1000);
+      if (request.upstreamMs > 0) {
+        const upstreamBucket = bucketOf(request.upstreamMs / 1000);
+        addAt(cell, CELL.upstream + upstreamBucket, 1);
+        observeInBucket(series.upstreamDuration, upstreamBucket, request.upstreamMs / 1000);
+      }
     },
     requestStarted: () => void inFlight++,
     requestFinished: () => void inFlight--,
@@ -140,29 +173,6 @@ export function createMetricsRegistry(options: { targetStates: () => TargetStatu
     },
     targetStates: options.targetStates,
     toPrometheus: () => toPrometheus(registry),
-    snapshot() {
-      const series: MetricsSnapshot["series"][number][] = [];
-      const durations: MetricsSnapshot["durations"][number][] = [];
-      for (const route of registry.allRoutes()) {
-        for (const target of [route.noTarget, ...route.targets.values()]) {
-          series.push({
-            routeId: target.routeId,
-            poolId: target.poolId,
-            targetId: target.targetId,
-            requests: Array.from(target.requests),
-            bytesOut: target.bytesOut,
-          });
-        }
-        durations.push({
-          routeId: route.routeId,
-          poolId: route.poolId,
-          counts: Array.from(route.duration.counts),
-          sumSeconds: route.duration.sumSeconds,
-          count: route.duration.count,
-        });
-      }
-      return { at: Date.now(), clientConnections, inFlight, series, durations };
-    },
   };
   return registry;
 }

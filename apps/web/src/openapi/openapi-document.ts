@@ -1,7 +1,9 @@
+import { CertificateUploadSchema, SelfSignedRequestSchema } from "@concierge/config/certificate";
 import { PoolInputSchema } from "@concierge/config/pool";
 import { RouteInputSchema } from "@concierge/config/route";
 import { z } from "zod";
 
+import { ConfigBackupSchema } from "../data/config-backup.ts";
 import { MergePatchSchema } from "../data/merge-patch.ts";
 import { ChangePasswordSchema, SignInSchema } from "../data/session.ts";
 import { CreateTokenSchema } from "../data/tokens.ts";
@@ -204,6 +206,44 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/certificates",
+    summary: "TLS certificates: names, fingerprint, validity, warnings (never private keys)",
+    role: "viewer",
+    success: { status: 200, description: "Certificates" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/certificates",
+    summary: "Upload a PEM certificate chain (leaf first) and its private key",
+    role: "editor",
+    body: CertificateUploadSchema,
+    success: {
+      status: 201,
+      description: "The certificate and the new revision",
+      schema: revisionSchema,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/certificates/self-signed",
+    summary: "Generate and store a self-signed certificate for hosts",
+    role: "editor",
+    body: SelfSignedRequestSchema,
+    success: {
+      status: 201,
+      description: "The certificate and the new revision",
+      schema: revisionSchema,
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/certificates/{id}",
+    summary: "Stop serving a certificate",
+    role: "editor",
+    success: { status: 200, description: "The new revision", schema: revisionSchema },
+  },
+  {
+    method: "get",
     path: "/api/v1/revisions",
     summary: "Config revisions, newest first",
     role: "viewer",
@@ -229,6 +269,22 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/config/export",
+    summary: "The latest revision's whole configuration, as a backup ({format, version, exportedAt, revision, snapshot})",
+    role: "viewer",
+    success: { status: 200, description: "The backup" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/config/import",
+    summary: "Replace the whole configuration with a backup, as one revision",
+    role: "admin",
+    body: ConfigBackupSchema,
+    query: [{ name: "message", description: "the operator's note on the revision" }],
+    success: { status: 200, description: "The new revision", schema: revisionSchema },
+  },
+  {
+    method: "get",
     path: "/api/v1/audit",
     summary: "Audit log, newest first",
     role: "viewer",
@@ -237,6 +293,37 @@ export const OPERATIONS: readonly Operation[] = [
       { name: "limit", description: "at most this many (default 50, max 200)" },
     ],
     success: { status: 200, description: "Audit entries" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/traffic",
+    summary: "Traffic history from rollups, one series per group, percentiles from merged histograms",
+    role: "viewer",
+    query: [
+      { name: "from", description: "start, ISO 8601 (required)" },
+      { name: "to", description: "end, ISO 8601 (required)" },
+      { name: "step", description: "seconds or 5m/1h/1d, whole minutes; absent: chosen from the range" },
+      { name: "groupBy", description: "route (default), pool, target, status, node or cache" },
+      { name: "routeId", description: "only this route" },
+      { name: "poolId", description: "only this pool" },
+      { name: "nodeId", description: "only this node" },
+    ],
+    success: { status: 200, description: "`{ from, to, stepSeconds, groupBy, series: [{ key, label, points }] }`" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/nodes",
+    summary: "Proxy nodes: up/down by heartbeat age, version, revision applied, last heartbeat, last error",
+    role: "viewer",
+    success: { status: 200, description: "`{ nodes: [...] }`" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/live/overview",
+    summary: "The last 15 minutes of live ticks of one node or all nodes, oldest first",
+    role: "viewer",
+    query: [{ name: "node", description: "a node id, or all (default)" }],
+    success: { status: 200, description: "`{ nodeId, ticks: [...] }`" },
   },
   {
     method: "get",

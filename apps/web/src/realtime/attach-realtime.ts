@@ -1,12 +1,23 @@
 import type { Server as HttpServer } from "node:http";
 
+import {
+  LiveFilterSchema,
+  MetricsDeltaSchema,
+  TargetLiveSchema,
+  type DashboardClientEvents,
+  type DashboardServerEvents,
+  type NodeToServerEvents,
+  type ServerToNodeEvents,
+} from "@concierge/config/realtime";
 import { hashToken } from "@concierge/db/token-hash";
 import type { Logger } from "pino";
-import { Server, type Socket } from "socket.io";
+import { Server, type Namespace } from "socket.io";
 import { z } from "zod";
 
 import { authenticate } from "../auth/authenticate.ts";
 import { db } from "../data/db.ts";
+import { ALL_NODES, createLiveAggregator } from "./live-aggregator.ts";
+import { registerLiveSource } from "./live-source.ts";
 import { registerSocketRevocation } from "./socket-revocation.ts";
 
 /** Every signed-in dashboard socket joins this room; live numbers are sent to it. */
@@ -19,8 +30,10 @@ const NodeHandshakeSchema = z.object({
   token: z.string().min(1).max(256),
   nodeId: z.string().min(1).max(200),
 });
-/** A node's counters since its last message; the dashboard merges them. */
-const MetricsDeltaSchema = z.record(z.string(), z.unknown());
+const TargetListSchema = z.array(TargetLiveSchema).max(10_000);
+/** Browsers subscribed to one node's ticks (or "all") are in this room. */
+const liveRoom = (nodeId: string) => `live:${nodeId}`;
+const ALL_NODES_TICK_MS = 1_000;
 
 /** The query belongs in a packages/db node-tokens repository once there is one. */
 function findLiveNodeToken(tokenHash: string): Promise<{ id: string } | null> {
@@ -35,7 +48,8 @@ export interface Realtime {
 /**
  * socket.io on the web's own HTTP server. `/dashboard` admits browsers with a valid session cookie
  * sent from the dashboard's own origin; `/nodes` admits proxy nodes whose token's sha256 is in
- * node_tokens. Nodes push `node:metrics`, relayed to every dashboard as `node:metrics`.
+ * node_tokens. Nodes push a `node:metrics` delta once a second; the web sums them per node and
+ * over all nodes and emits `live:tick` to the browsers that sent `live:subscribe` for that node.
  */
 export function attachRealtime(
   server: HttpServer,
@@ -44,7 +58,13 @@ export function attachRealtime(
   const log = options.log.child({ component: "realtime" });
   const io = new Server(server, { serveClient: false, maxHttpBufferSize: 1_000_000 });
 
-  const dashboard = io.of("/dashboard");
+  const dashboard: Namespace<DashboardClientEvents, DashboardServerEvents> = io.of("/dashboard");
+  const live = createLiveAggregator({
+    emit: (room, tick) => dashboard.to(liveRoom(room)).emit("live:tick", tick),
+  });
+  registerLiveSource(live);
+  const allNodesTimer = setInterval(() => live.tickAll(), ALL_NODES_TICK_MS);
+  allNodesTimer.unref();
   dashboard.use((socket, next) => {
     const { origin, cookie } = socket.handshake.headers;
     if (origin !== options.publicOrigin) return next(new Error("forbidden origin"));
@@ -63,7 +83,20 @@ export function attachRealtime(
       });
   });
 
-  const nodes = io.of("/nodes");
+  dashboard.on("connection", (socket) => {
+    socket.on("live:subscribe", (filter: unknown, joined?: unknown) => {
+      const parsed = LiveFilterSchema.safeParse(filter);
+      if (!parsed.success) return;
+      void socket.join(liveRoom(parsed.data.nodeId));
+      if (typeof joined === "function") (joined as () => void)();
+    });
+    socket.on("live:unsubscribe", (filter: unknown) => {
+      const parsed = LiveFilterSchema.safeParse(filter);
+      if (parsed.success) void socket.leave(liveRoom(parsed.data.nodeId));
+    });
+  });
+
+  const nodes: Namespace<NodeToServerEvents, ServerToNodeEvents> = io.of("/nodes");
   nodes.use((socket, next) => {
     const handshake = NodeHandshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success) return next(new Error("unauthorized"));
@@ -78,15 +111,27 @@ export function attachRealtime(
         next(new Error("unavailable"));
       });
   });
-  nodes.on("connection", (socket: Socket) => {
+  nodes.on("connection", (socket) => {
     const { nodeId } = socket.data as { nodeId: string };
     log.info({ nodeId }, "node connected");
+    dashboard.to(DASHBOARD_ROOM).emit("node:status", { nodeId, connected: true, at: Date.now() });
     socket.on("node:metrics", (delta: unknown) => {
       const parsed = MetricsDeltaSchema.safeParse(delta);
-      if (!parsed.success) return;
-      dashboard.to(DASHBOARD_ROOM).emit("node:metrics", { nodeId, delta: parsed.data });
+      if (parsed.success) live.receive(nodeId, parsed.data);
     });
-    socket.on("disconnect", (reason) => log.info({ nodeId, reason }, "node disconnected"));
+    socket.on("node:targets", (targets: unknown) => {
+      const parsed = TargetListSchema.safeParse(targets);
+      if (!parsed.success) return;
+      const event = { nodeId, targets: parsed.data };
+      dashboard.to([liveRoom(nodeId), liveRoom(ALL_NODES)]).emit("node:targets", event);
+    });
+    socket.on("disconnect", (reason) => {
+      log.info({ nodeId, reason }, "node disconnected");
+      live.nodeDisconnected(nodeId);
+      dashboard
+        .to(DASHBOARD_ROOM)
+        .emit("node:status", { nodeId, connected: false, at: Date.now() });
+    });
   });
 
   registerSocketRevocation({
@@ -102,6 +147,7 @@ export function attachRealtime(
     io,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(allNodesTimer);
         io.disconnectSockets(true);
         for (const namespace of [dashboard, nodes]) namespace.disconnectSockets(true);
         void io.close(() => resolve());
