@@ -147,6 +147,7 @@ export async function startProxyNode(
       PROXY_HOST: "127.0.0.1",
       PROXY_ADMIN_PORT: String(adminPort),
       PROXY_ADMIN_HOST: "127.0.0.1",
+      PROXY_TLS_PORT: "off",
       PROXY_WORKERS: String(options.workers),
       LOG_LEVEL: "warn",
     },

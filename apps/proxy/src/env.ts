@@ -75,6 +75,10 @@ export const ProxyEnvSchema = z.object({
     .optional(),
   PROXY_PORT: port("PROXY_PORT", 8080),
   PROXY_HOST: z.string().default("0.0.0.0"),
+  /** HTTPS and HTTP/2; opened once a certificate exists. "off": never. */
+  PROXY_TLS_PORT: z.union([z.literal("off"), port("PROXY_TLS_PORT", 8443)]).default(8443),
+  /** Base64 of the 32 bytes that encrypt certificate keys at rest. Absent: `<CONCIERGE_DATA_DIR>/secret-key`. */
+  CONCIERGE_SECRET_KEY: z.string().optional(),
   /** Health, readiness and metrics; keep it on loopback unless a scraper needs it. */
   PROXY_ADMIN_PORT: port("PROXY_ADMIN_PORT", 9090),
   PROXY_ADMIN_HOST: z.string().default("127.0.0.1"),
@@ -117,6 +121,8 @@ export interface ProxyEnv {
   databaseUrl: string | undefined;
   port: number;
   host: string;
+  tlsPort: number | "off";
+  secretKey: string | undefined;
   adminPort: number;
   adminHost: string;
   workers: number;
@@ -153,6 +159,8 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
     databaseUrl: env.DATABASE_URL,
     port: env.PROXY_PORT,
     host: env.PROXY_HOST,
+    tlsPort: env.PROXY_TLS_PORT,
+    secretKey: env.CONCIERGE_SECRET_KEY,
     adminPort: env.PROXY_ADMIN_PORT,
     adminHost: env.PROXY_ADMIN_HOST,
     workers: env.PROXY_WORKERS,

@@ -88,6 +88,7 @@ export async function handleRequest(
       durationMs,
       upstreamMs: ctx.upstreamMs,
       bytesOut: ctx.bytesOut,
+      bytesSaved: ctx.bytesSaved,
     });
     writeAccessLog(deps.log, ctx, durationMs);
   }

@@ -39,6 +39,8 @@ export interface RequestContext {
   cacheOutcome: CacheOutcome;
   status: number;
   bytesOut: number;
+  /** Body bytes the cache answered that the origin did not have to send. */
+  bytesSaved: number;
   /** Set when the connection must not be reused after this answer (a refused request shape). */
   closeConnection: boolean;
   error: ProxyError | undefined;
@@ -82,6 +84,7 @@ export function createRequestContext(req: IncomingMessage, config: CompiledConfi
     cacheOutcome: "none",
     status: 0,
     bytesOut: 0,
+    bytesSaved: 0,
     closeConnection: false,
     error: undefined,
     rateLimit: undefined,

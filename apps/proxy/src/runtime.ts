@@ -37,6 +37,8 @@ export function createProxyRuntime(options: {
   pseudonym: string;
   cacheMaxBytes: number;
   trustedProxies: string[];
+  /** Workers of this node sharing per-route limits; 1 when absent. */
+  workers?: number;
 }): ProxyRuntime {
   const upstreams = createUpstreams({ log: options.log.child({ component: "upstream" }) });
   const cache = createHttpCache({ maxBytes: options.cacheMaxBytes });
@@ -55,7 +57,7 @@ export function createProxyRuntime(options: {
 
   return {
     apply(snapshot, revision) {
-      compiled = compileConfig(snapshot, revision, { upstreams, metrics });
+      compiled = compileConfig(snapshot, revision, { upstreams, metrics, workers: options.workers });
     },
     current: () => compiled,
     metrics,

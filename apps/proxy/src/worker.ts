@@ -7,6 +7,7 @@ import { createDb } from "@concierge/db/client";
 
 import { reportToPrimary, reportTraffic } from "./admin/worker-report.ts";
 import { resolvePseudonym } from "./config/pseudonym.ts";
+import { startPurgeListener } from "./config/watch-purges.ts";
 import { startConfigSync } from "./config/watch-revisions.ts";
 import type { ProxyEnv } from "./env.ts";
 import { resolveNodeId } from "./env.ts";
@@ -14,6 +15,7 @@ import { createLifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
 import { createIntervalReader } from "./metrics/interval-reader.ts";
 import { createProxyRuntime, startDataListener } from "./runtime.ts";
+import { serveTls } from "./tls/serve-tls.ts";
 
 export async function runWorker(env: ProxyEnv): Promise<void> {
   const nodeId = resolveNodeId(env);
@@ -36,6 +38,7 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
     pseudonym,
     cacheMaxBytes: env.cacheMaxBytes,
     trustedProxies: env.trustedProxies,
+    workers: env.workers,
   });
   lifecycle.defer("runtime", () => runtime.close());
 
@@ -49,6 +52,9 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   });
   lifecycle.defer("config sync", () => sync.stop());
 
+  const purges = await startPurgeListener({ databaseUrl: env.databaseUrl, cache: runtime.cache, log });
+  lifecycle.defer("purge listener", () => purges.close());
+
   const traffic = createIntervalReader({ registry: runtime.metrics, targetStates: () => runtime.targetStates(), config: runtime });
   const stopTraffic = reportTraffic(() => traffic.take());
   lifecycle.defer("traffic report", () => stopTraffic());
@@ -56,6 +62,21 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   const listener = await startDataListener({ port: env.port, host: env.host, runtime, log });
   lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));
   log.info({ host: env.host, port: listener.port, revision: sync.status().revision }, "data listening");
+
+  if (db && env.tlsPort !== "off") {
+    await serveTls({
+      db,
+      port: env.tlsPort,
+      host: env.host,
+      secretKeyBase64: env.secretKey,
+      dataDir: env.dataDir,
+      runtime,
+      sync,
+      lifecycle,
+      shutdownGraceMs: env.shutdownGraceMs,
+      log,
+    });
+  }
 
   reportToPrimary({ sync, metrics: runtime.metrics });
 }

@@ -1,7 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import { chromium, type Browser } from "playwright-core";
 
 export interface TestBrowser {
@@ -9,9 +5,11 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** The system Chromium with a throwaway profile; nothing is downloaded. */
+/**
+ * The system Chromium; nothing is downloaded. Playwright gives every launch a throwaway
+ * profile of its own (it refuses a `--user-data-dir` argument).
+ */
 export async function launchBrowser(): Promise<TestBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), "concierge-e2e-"));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -23,14 +21,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${profile}`,
     ],
   });
-  return {
-    browser,
-    async close() {
-      await browser.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
+  return { browser, close: () => browser.close() };
 }

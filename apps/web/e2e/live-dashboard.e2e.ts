@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 import {
   LATENCY_BUCKET_COUNT,
@@ -14,7 +11,7 @@ import { upsertNodeHeartbeat } from "@concierge/db/repositories/nodes";
 import { writeRollups, type RollupRow } from "@concierge/db/repositories/rollups";
 import { createUserRepository } from "@concierge/db/repositories/users";
 import { hashToken } from "@concierge/db/token-hash";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -25,6 +22,7 @@ import {
 } from "../../../packages/db/test-support/fresh-database.ts";
 import { waitFor } from "../../../packages/db/test-support/wait-for.ts";
 import { ensureBuild, startWeb, type RunningWeb } from "../test/support/start-web.ts";
+import { launchBrowser, type TestBrowser } from "./browser.ts";
 
 const ADMIN = { email: "ops@example.test", password: "live dashboard password" };
 const NODE_TOKEN = "node-token-for-the-live-dashboard-0123456789";
@@ -37,8 +35,8 @@ const OPEN_UPSTREAM = 4;
 
 let database: TestDatabase;
 let web: RunningWeb;
+let browser: TestBrowser | undefined;
 let context: BrowserContext;
-let profileDir: string;
 let node: Socket<Record<never, never>, NodeToServerEvents>;
 let sender: NodeJS.Timeout | undefined;
 let route: { id: string; name: string };
@@ -195,29 +193,14 @@ beforeAll(async () => {
     else node.emit("node:metrics", delta(Date.now(), sent));
   }, DELTA_INTERVAL_MS);
 
-  profileDir = await mkdtemp(join(tmpdir(), "concierge-e2e-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 1000 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
+  context = await browser.browser.newContext({ viewport: { width: 1280, height: 1000 } });
 }, 300_000);
 
 afterAll(async () => {
   clearInterval(sender);
   node?.disconnect();
-  await context?.close();
-  if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await web?.stop();
   await database?.drop();
 });

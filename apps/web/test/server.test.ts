@@ -50,7 +50,8 @@ async function signIn(): Promise<{ cookie: string; setCookie: string }> {
   return { setCookie, cookie: setCookie.split(";")[0] ?? "" };
 }
 
-function connected(socket: Socket): Promise<"connected" | string> {
+/** "connected", or why the handshake was refused. */
+function connected(socket: Socket): Promise<string> {
   return new Promise((resolve) => {
     socket.once("connect", () => resolve("connected"));
     socket.once("connect_error", (error) => resolve(error.message));
@@ -135,7 +136,7 @@ describe("the web server", () => {
     expect(await signInPage.text()).toContain("Sign in to Concierge");
   });
 
-  it("relays node metrics to signed-in dashboards, closes them on sign-out, refuses bad origins, cookies and node tokens", async () => {
+  it("turns node metrics into live ticks for signed-in dashboards, closes them on sign-out, refuses bad origins, cookies and node tokens", async () => {
     const { cookie } = await signIn();
     const sockets: Socket[] = [];
     const open = (namespace: string, options: Parameters<typeof connect>[1]) => {
@@ -165,9 +166,13 @@ describe("the web server", () => {
       const node = open("/nodes", { auth: { token: NODE_TOKEN, nodeId: "n1" } });
       expect(await connected(node)).toBe("connected");
 
-      const received = new Promise<unknown>((resolve) => dashboard.once("node:metrics", resolve));
-      node.emit("node:metrics", { requests: 3 });
-      expect(await received).toEqual({ nodeId: "n1", delta: { requests: 3 } });
+      await new Promise<void>((resolve) => dashboard.emit("live:subscribe", { nodeId: "n1" }, resolve));
+      const received = new Promise<{ nodeId: string; totals: { inFlight: number } }>((resolve) =>
+        dashboard.once("live:tick", resolve),
+      );
+      const delta = { at: Date.now(), intervalMs: 1_000, workers: 1, revision: 1, clientConnections: 2, inFlight: 1, routes: [], targets: [] };
+      node.emit("node:metrics", delta);
+      expect(await received).toMatchObject({ nodeId: "n1", totals: { inFlight: 1 } });
 
       const closed = new Promise<string>((resolve) => dashboard.once("disconnect", resolve));
       const signOut = await fetch(`${web.baseUrl}/api/v1/session`, {

@@ -29,6 +29,7 @@ export async function sendResponse(
 
   ctx.status = response.statusCode;
   ctx.cacheOutcome = response.cacheOutcome;
+  ctx.bytesSaved = response.bytesSaved ?? 0;
   res.writeHead(response.statusCode, headers);
 
   const { body } = response;

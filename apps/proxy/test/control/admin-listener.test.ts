@@ -14,7 +14,7 @@ beforeAll(async () => {
     host: "127.0.0.1",
     port: 0,
     readiness: () => readiness,
-    metrics: async () => "concierge_workers 1\n",
+    metrics: () => Promise.resolve("concierge_workers 1\n"),
     log: createLogger({ level: "silent", nodeId: "n1", worker: "primary" }),
   });
   base = `http://127.0.0.1:${admin.port}`;

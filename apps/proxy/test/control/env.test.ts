@@ -13,6 +13,7 @@ describe("parseEnv", () => {
       databaseUrl: undefined,
       port: 8080,
       host: "0.0.0.0",
+      tlsPort: 8443,
       adminPort: 9090,
       adminHost: "127.0.0.1",
       workers: 1,
@@ -33,6 +34,12 @@ describe("parseEnv", () => {
       "10.1.0.0/16",
       "::1",
     ]);
+  });
+
+  it("reads the TLS port as a port or off", () => {
+    expect(parseEnv({ PROXY_TLS_PORT: "9443" }).tlsPort).toBe(9443);
+    expect(parseEnv({ PROXY_TLS_PORT: "off" }).tlsPort).toBe("off");
+    expect(() => parseEnv({ PROXY_TLS_PORT: "on" })).toThrow(EnvError);
   });
 
   it("treats empty strings as unset", () => {

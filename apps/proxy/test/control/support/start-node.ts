@@ -48,6 +48,7 @@ export async function startNode(env: Record<string, string>): Promise<RunningNod
       PROXY_HOST: "127.0.0.1",
       PROXY_ADMIN_PORT: "0",
       PROXY_ADMIN_HOST: "127.0.0.1",
+      PROXY_TLS_PORT: "0",
       LOG_LEVEL: "info",
       ...env,
     },
@@ -55,7 +56,7 @@ export async function startNode(env: Record<string, string>): Promise<RunningNod
   });
   const exited = once(child, "exit");
   const logs: LogLine[] = [];
-  createInterface({ input: child.stdout! }).on("line", (text) => {
+  createInterface({ input: child.stdout }).on("line", (text) => {
     try {
       logs.push(JSON.parse(text) as LogLine);
     } catch {

@@ -19,6 +19,7 @@ const SECTIONS = [
       { href: "/routes", label: "Routes" },
       { href: "/pools", label: "Pools" },
       { href: "/cache", label: "Cache" },
+      { href: "/certificates", label: "Certificates" },
       { href: "/revisions", label: "Revisions" },
       { href: "/audit", label: "Audit log" },
     ],

@@ -28,17 +28,16 @@ import { useRoutes } from "../../../../hooks/use-routes.ts";
 import { FormErrors } from "../../_components/form-errors.tsx";
 import { SavePanel } from "../../_components/save-panel.tsx";
 import { CacheRuleFields } from "./cache-rule-fields.tsx";
+import { EdgePolicyFields, isPolicyFieldPath } from "./edge-policy-fields.tsx";
+import { firstError } from "./first-error.ts";
 import { HeaderRulesFields } from "./header-rules-fields.tsx";
 import { newRouteDraft, toRouteDraft, type RouteDraft } from "./route-draft.ts";
 
 function isPlaced(path: string): boolean {
-  return /^(name|hosts(\[\d+\])?|pathPrefix|methods|priority|poolId|maxBodyBytes|(request|response)Headers\.\w+.*|cache\.\w+.*)$/.test(
-    path,
+  return (
+    /^(name|hosts(\[\d+\])?|pathPrefix|methods|priority|poolId|maxBodyBytes|(request|response)Headers\.\w+.*|cache\.\w+.*)$/.test(path) ||
+    isPolicyFieldPath(path)
   );
-}
-
-function firstError(errors: FieldErrorMap, prefix: string): string | undefined {
-  return Object.entries(errors).find(([path]) => path === prefix || path.startsWith(`${prefix}[`))?.[1];
 }
 
 export function RouteForm({ route }: { route?: Route }) {
@@ -160,7 +159,7 @@ export function RouteForm({ route }: { route?: Route }) {
               onValueChange={(priority) => set("priority", priority ?? Number.NaN)}
             />
             <CheckboxField
-              label="Strip the path prefix before forwarding"
+              label="Strip the matched prefix before forwarding"
               checked={draft.stripPrefix}
               onCheckedChange={(stripPrefix) => set("stripPrefix", stripPrefix)}
             />
@@ -191,6 +190,11 @@ export function RouteForm({ route }: { route?: Route }) {
         <Card title="Cache rule">
           <CacheRuleFields rule={draft.cache} errors={errors} onChange={(cache) => set("cache", cache)} />
         </Card>
+        <EdgePolicyFields
+          policies={draft.policies}
+          errors={errors}
+          onChange={(policies) => set("policies", policies)}
+        />
       </fieldset>
       {canEdit && (
         <SavePanel

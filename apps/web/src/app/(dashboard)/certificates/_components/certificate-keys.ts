@@ -1,0 +1,4 @@
+export const certificateKeys = {
+  all: ["certificates"] as const,
+  list: () => [...certificateKeys.all, "list"] as const,
+};
