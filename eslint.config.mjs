@@ -19,17 +19,26 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["scripts/*.ts", "*.ts"] },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { arguments: false } },
+      ],
       "@typescript-eslint/switch-exhaustiveness-check": "error",
-      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { fixStyle: "separate-type-imports" },
+      ],
       "@typescript-eslint/no-non-null-assertion": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -59,7 +68,12 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["@concierge/web", "@concierge/web/*", "@concierge/proxy", "@concierge/proxy/*"],
+              group: [
+                "@concierge/web",
+                "@concierge/web/*",
+                "@concierge/proxy",
+                "@concierge/proxy/*",
+              ],
               message: "Packages never depend on apps.",
             },
           ],
@@ -73,12 +87,22 @@ export default tseslint.config(
     rules: {
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Import { env } from the app's env.ts (validated)." },
+        {
+          object: "process",
+          property: "env",
+          message: "Import { env } from the app's env.ts (validated).",
+        },
       ],
     },
   },
   {
-    files: ["**/*.test.ts", "**/*.e2e.ts", "**/test/**/*.ts", "**/test-support/**/*.ts"],
+    files: [
+      "**/*.test.ts",
+      "**/*.e2e.ts",
+      "**/test/**/*.ts",
+      "**/test-support/**/*.ts",
+      "scripts/**/*.ts",
+    ],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",

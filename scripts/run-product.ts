@@ -35,15 +35,37 @@ function assertPortFree(port: number, host: string, what: string): Promise<void>
   return new Promise((done) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") fail(`Port ${port} (${what}) is already in use: stop what holds it or set another port.`);
+      if (error.code === "EADDRINUSE")
+        fail(`Port ${port} (${what}) is already in use: stop what holds it or set another port.`);
       fail(`Cannot listen on ${host}:${port} (${what}): ${error.message}`);
     });
     probe.listen(port, host, () => probe.close(() => done()));
   });
 }
 
-const LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "WARN", 50: "ERROR", 60: "FATAL" };
-const QUIET_FIELDS = new Set(["level", "time", "msg", "pid", "hostname", "service", "nodeId", "worker"]);
+/** JSON values as pino wrote them; strings unquoted. */
+function fieldText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+const LEVELS: Record<number, string> = {
+  10: "trace",
+  20: "debug",
+  30: "info",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
+const QUIET_FIELDS = new Set([
+  "level",
+  "time",
+  "msg",
+  "pid",
+  "hostname",
+  "service",
+  "nodeId",
+  "worker",
+]);
 
 /** pino JSON → "12:00:01 web   info  listening port=3000"; anything else passes through. */
 function formatLine(name: string, line: string): string {
@@ -54,9 +76,9 @@ function formatLine(name: string, line: string): string {
     const time = new Date(Number(entry.time ?? Date.now())).toISOString().slice(11, 19);
     const fields = Object.entries(entry)
       .filter(([key]) => !QUIET_FIELDS.has(key))
-      .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
+      .map(([key, value]) => `${key}=${fieldText(value)}`)
       .join(" ");
-    return `${time} ${tag} ${(LEVELS[Number(entry.level)] ?? "info").padEnd(5)} ${String(entry.msg ?? "")} ${fields}`;
+    return `${time} ${tag} ${(LEVELS[Number(entry.level)] ?? "info").padEnd(5)} ${fieldText(entry.msg ?? "")} ${fields}`;
   } catch {
     return `${tag} ${line}`;
   }
@@ -70,7 +92,9 @@ function startChild(name: string, args: string[], childEnv: NodeJS.ProcessEnv): 
     detached: true, // its own process group: Ctrl-C reaches us, and we stop the children in order
   });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${formatLine(name, line)}\n`));
+    createInterface({ input: stream }).on("line", (line) =>
+      process.stdout.write(`${formatLine(name, line)}\n`),
+    );
   }
   return child;
 }
@@ -92,9 +116,13 @@ await assertPortFree(webPort, "0.0.0.0", "dashboard, PORT");
 await assertPortFree(proxyPort, "0.0.0.0", "proxy, PROXY_PORT");
 await assertPortFree(adminPort, adminHost, "proxy admin, PROXY_ADMIN_PORT");
 
-say(env.DATABASE_URL ? "using the database at DATABASE_URL" : `starting the embedded PostgreSQL (data in ${dataDir})`);
-const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir }).catch((error: unknown) =>
-  fail(error instanceof Error ? error.message : String(error)),
+say(
+  env.DATABASE_URL
+    ? "using the database at DATABASE_URL"
+    : `starting the embedded PostgreSQL (data in ${dataDir})`,
+);
+const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir }).catch(
+  (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
 );
 
 const db = createDb({ url: database.url, maxConnections: 2 });
@@ -106,7 +134,9 @@ const setup = await bootstrapInstallation(db, {
 const nodeToken = env.PROXY_NODE_TOKEN ?? (await ensureNodeToken(db, dataDir));
 await db.$disconnect();
 if (setup.initialPasswordFile) {
-  say(`first admin: ${env.CONCIERGE_ADMIN_EMAIL ?? "admin@localhost"} — its one-time password is in ${setup.initialPasswordFile}`);
+  say(
+    `first admin: ${env.CONCIERGE_ADMIN_EMAIL ?? "admin@localhost"} — its one-time password is in ${setup.initialPasswordFile}`,
+  );
 }
 
 const shared = {
@@ -116,14 +146,16 @@ const shared = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 const children = {
-  web: startChild(
-    "web",
-    ["--import", "tsx", "apps/web/server.ts", ...(dev ? ["--dev"] : [])],
-    { ...shared, NODE_ENV: dev ? "development" : "production", PORT: String(webPort) },
-  ),
+  web: startChild("web", ["--import", "tsx", "apps/web/server.ts", ...(dev ? ["--dev"] : [])], {
+    ...shared,
+    NODE_ENV: dev ? "development" : "production",
+    PORT: String(webPort),
+  }),
   proxy: startChild(
     "proxy",
-    dev ? ["--import", "tsx", "--watch", "apps/proxy/src/main.ts"] : ["--enable-source-maps", "apps/proxy/dist/main.mjs"],
+    dev
+      ? ["--import", "tsx", "--watch", "apps/proxy/src/main.ts"]
+      : ["--enable-source-maps", "apps/proxy/dist/main.mjs"],
     {
       ...shared,
       NODE_ENV: dev ? "development" : "production",
@@ -132,7 +164,9 @@ const children = {
     },
   ),
 };
-say(`dashboard http://localhost:${webPort} · proxy :${proxyPort} · admin http://${adminHost}:${adminPort}/readyz`);
+say(
+  `dashboard http://localhost:${webPort} · proxy :${proxyPort} · admin http://${adminHost}:${adminPort}/readyz`,
+);
 
 let stopping = false;
 async function stop(exitCode: number): Promise<void> {
@@ -152,7 +186,9 @@ process.on("SIGTERM", () => void stop(0));
 for (const [name, child] of Object.entries(children)) {
   child.on("exit", (code, signal) => {
     if (stopping) return;
-    process.stderr.write(`[concierge] ${name} exited (${signal ?? `code ${code}`}); stopping everything.\n`);
+    process.stderr.write(
+      `[concierge] ${name} exited (${signal ?? `code ${code}`}); stopping everything.\n`,
+    );
     void stop(1);
   });
 }

@@ -19,7 +19,8 @@ export interface BenchProcess {
   recentOutput(): string;
   /** Resolves with the first output line matching `pattern`; rejects if the process exits first. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-  stop(): Promise<void>;
+  /** A closure over the process, so it can be handed on unbound (cleanup, other handles). */
+  stop: () => Promise<void>;
 }
 
 export function startProcess(
@@ -36,7 +37,7 @@ export function startProcess(
   });
   const lines: string[] = [];
   const watchers = new Set<(line: string) => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
       lines.push(line);
       if (lines.length > KEPT_LINES) lines.shift();
@@ -76,9 +77,18 @@ export function startProcess(
           if (match) finish(undefined, match);
         };
         const onExit = (code: number | null, signal: string | null) =>
-          finish(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was ready:\n${lines.join("\n")}`));
+          finish(
+            new Error(
+              `${name} exited (${signal ?? `code ${code}`}) before it was ready:\n${lines.join("\n")}`,
+            ),
+          );
         const timer = setTimeout(
-          () => finish(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`)),
+          () =>
+            finish(
+              new Error(
+                `${name} did not print ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`,
+              ),
+            ),
           timeoutMs,
         );
         watchers.add(onLine);

@@ -68,10 +68,16 @@ const settings = {
 const warmUpSeconds = Math.max(1, Math.min(2, Math.floor(settings.durationSeconds / 3)));
 const maxRate = Number(args["max-rate"]);
 const changes = Number(args.changes);
-for (const [name, value] of Object.entries({ rounds: settings.rounds, duration: settings.durationSeconds, maxRate, changes })) {
+for (const [name, value] of Object.entries({
+  rounds: settings.rounds,
+  duration: settings.durationSeconds,
+  maxRate,
+  changes,
+})) {
   if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} must be a positive number`);
 }
-if (settings.workers.some((count) => !Number.isInteger(count) || count < 1)) throw new Error("--workers takes whole numbers, e.g. 1,2");
+if (settings.workers.some((count) => !Number.isInteger(count) || count < 1))
+  throw new Error("--workers takes whole numbers, e.g. 1,2");
 
 function say(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
@@ -92,9 +98,15 @@ interface Origins {
 async function startOrigins(cleanup: Cleanup): Promise<Origins> {
   const ports: number[] = [];
   for (let index = 1; index <= 3; index++) {
-    const origin = startProcess(cleanup, `origin ${index}`, process.execPath, ["--import", "tsx", join(root, "scripts/bench/origin.ts")], {
-      cwd: root,
-    });
+    const origin = startProcess(
+      cleanup,
+      `origin ${index}`,
+      process.execPath,
+      ["--import", "tsx", join(root, "scripts/bench/origin.ts")],
+      {
+        cwd: root,
+      },
+    );
     const [, port] = await origin.waitForLine(/^listening (\d+)$/, 20_000);
     ports.push(Number(port));
   }
@@ -105,7 +117,8 @@ async function startOrigins(cleanup: Cleanup): Promise<Origins> {
       for (const port of ports) {
         const { body } = await request(`http://127.0.0.1:${port}/stats`);
         const { counts } = (await body.json()) as { counts: Record<string, number> };
-        for (const [path, count] of Object.entries(counts)) totals[path] = (totals[path] ?? 0) + count;
+        for (const [path, count] of Object.entries(counts))
+          totals[path] = (totals[path] ?? 0) + count;
       }
       return totals;
     },
@@ -120,19 +133,31 @@ async function checkSide(side: Side, port: number): Promise<void> {
       const { statusCode, headers, body } = await request(`http://127.0.0.1:${port}${path}`);
       await body.dump({ limit: 1 << 20 });
       if (statusCode !== 200) throw new Error(`${side} answered ${statusCode} for ${path}`);
-      const status = String(side === "nginx" ? (headers["x-cache-status"] ?? "") : (headers["cache-status"] ?? ""));
+      const status = String(
+        side === "nginx" ? (headers["x-cache-status"] ?? "") : (headers["cache-status"] ?? ""),
+      );
       hit = side === "nginx" ? status === "HIT" : /;\s*hit\b/i.test(status);
-      if (side === "concierge" && status === "") throw new Error(`Concierge sent no Cache-Status for ${path}`);
+      if (side === "concierge" && status === "")
+        throw new Error(`Concierge sent no Cache-Status for ${path}`);
     }
-    if (CACHED_PATHS.has(path) && !hit) throw new Error(`${side} did not answer ${path} from its cache`);
-    if (!CACHED_PATHS.has(path) && hit) throw new Error(`${side} answered ${path} from its cache despite no-store`);
+    if (CACHED_PATHS.has(path) && !hit)
+      throw new Error(`${side} did not answer ${path} from its cache`);
+    if (!CACHED_PATHS.has(path) && hit)
+      throw new Error(`${side} answered ${path} from its cache despite no-store`);
   }
 }
 
-async function openLoop(url: string, ratePerSecond: number): Promise<OpenLoopResult> {
+function openLoop(url: string, ratePerSecond: number): OpenLoopResult {
   const output = execFileSync(
     process.execPath,
-    ["--import", "tsx", join(root, "scripts/bench/open-loop.ts"), url, String(ratePerSecond), String(settings.openLoopSeconds)],
+    [
+      "--import",
+      "tsx",
+      join(root, "scripts/bench/open-loop.ts"),
+      url,
+      String(ratePerSecond),
+      String(settings.openLoopSeconds),
+    ],
     { cwd: root, encoding: "utf8", timeout: (settings.openLoopSeconds + 30) * 1000 },
   );
   return JSON.parse(output.trim().split("\n").at(-1)!) as OpenLoopResult;
@@ -163,13 +188,20 @@ async function measureWorkers(
       const originRequests: Record<Side, number> = { nginx: 0, concierge: 0 };
       const measure = async (side: Side, connections: number, seconds: number) => {
         const before = (await context.origins.counts())[path] ?? 0;
-        const result = await runWrk({ url: `http://127.0.0.1:${ports[side]}${path}`, connections, durationSeconds: seconds });
+        const result = await runWrk({
+          url: `http://127.0.0.1:${ports[side]}${path}`,
+          connections,
+          durationSeconds: seconds,
+        });
         originRequests[side] += ((await context.origins.counts())[path] ?? 0) - before;
         return result;
       };
       for (const side of SIDES) await measure(side, CONNECTIONS.at(-1)!, warmUpSeconds);
 
-      const maxima: Record<Side, number> = { nginx: Number.POSITIVE_INFINITY, concierge: Number.POSITIVE_INFINITY };
+      const maxima: Record<Side, number> = {
+        nginx: Number.POSITIVE_INFINITY,
+        concierge: Number.POSITIVE_INFINITY,
+      };
       for (const connections of CONNECTIONS) {
         const row: ThroughputCase = {
           workers,
@@ -188,7 +220,8 @@ async function measureWorkers(
           }
         }
         for (const side of SIDES) row.median[side] = median(row.rounds[side]);
-        if (connections === CONNECTIONS[0]) for (const side of SIDES) maxima[side] = row.median[side];
+        if (connections === CONNECTIONS[0])
+          for (const side of SIDES) maxima[side] = row.median[side];
         report.throughput.push(row);
         say(
           `${workers}w ${path} c${connections}: nginx ${Math.round(row.median.nginx)} req/s, Concierge ${Math.round(row.median.concierge)} req/s` +
@@ -196,17 +229,31 @@ async function measureWorkers(
         );
       }
 
-      const ratePerSecond = Math.max(1, Math.round(Math.min(maxRate, maxima.nginx / 2, maxima.concierge / 2)));
-      const latency: LatencyCase = { workers, path, ratePerSecond, results: {} as Record<Side, OpenLoopResult> };
-      for (const side of SIDES) latency.results[side] = await openLoop(`http://127.0.0.1:${ports[side]}${path}`, ratePerSecond);
+      const ratePerSecond = Math.max(
+        1,
+        Math.round(Math.min(maxRate, maxima.nginx / 2, maxima.concierge / 2)),
+      );
+      const latency: LatencyCase = {
+        workers,
+        path,
+        ratePerSecond,
+        results: {} as Record<Side, OpenLoopResult>,
+      };
+      for (const side of SIDES)
+        latency.results[side] = openLoop(`http://127.0.0.1:${ports[side]}${path}`, ratePerSecond);
       report.latency.push(latency);
       const { nginx: n, concierge: c } = latency.results;
       say(
         `${workers}w ${path} @${ratePerSecond}/s: nginx p50 ${n.p50Ms.toFixed(2)} p99 ${n.p99Ms.toFixed(2)} ms, Concierge p50 ${c.p50Ms.toFixed(2)} p99 ${c.p99Ms.toFixed(2)} ms`,
       );
       report.originLoad.push({ workers, path, requests: originRequests } satisfies OriginLoad);
-      if (CACHED_PATHS.has(path) && Math.max(originRequests.nginx, originRequests.concierge) > 10 * workers) {
-        say(`warning: ${path} reached the origins ${originRequests.nginx} (nginx) / ${originRequests.concierge} (Concierge) times`);
+      if (
+        CACHED_PATHS.has(path) &&
+        Math.max(originRequests.nginx, originRequests.concierge) > 10 * workers
+      ) {
+        say(
+          `warning: ${path} reached the origins ${originRequests.nginx} (nginx) / ${originRequests.concierge} (Concierge) times`,
+        );
       }
     }
   } finally {
@@ -239,7 +286,10 @@ async function main(cleanup: Cleanup): Promise<void> {
       node: process.version,
       nginx: version("nginx", ["-v"]),
       wrk: version("wrk", ["-v"]).replace(/\s+Copyright.*$/, ""),
-      database: database.kind === "embedded" ? "embedded PostgreSQL" : "PostgreSQL at TEST_DATABASE_URL/DATABASE_URL",
+      database:
+        database.kind === "embedded"
+          ? "embedded PostgreSQL"
+          : "PostgreSQL at TEST_DATABASE_URL/DATABASE_URL",
     },
     date: new Date().toISOString(),
     loadAverageAtStart: loadavg()[0]!,
@@ -251,14 +301,27 @@ async function main(cleanup: Cleanup): Promise<void> {
 
   if (args.propagation) {
     const previous = await previousReport(jsonFile);
-    if (previous) Object.assign(report, { ...previous, propagation: undefined, machine: report.machine });
+    if (previous)
+      Object.assign(report, { ...previous, propagation: undefined, machine: report.machine });
   } else {
     say("starting the web server and configuring Concierge through its API");
-    const web = await startWeb(cleanup, { root, databaseUrl: database.url, dataDir: join(dataDir, "installation") });
-    const config = await configureThroughApi(web, origins.ports.map((port) => `http://127.0.0.1:${port}`));
+    const web = await startWeb(cleanup, {
+      root,
+      databaseUrl: database.url,
+      dataDir: join(dataDir, "installation"),
+    });
+    const config = await configureThroughApi(
+      web,
+      origins.ports.map((port) => `http://127.0.0.1:${port}`),
+    );
     say(`configured: revision ${config.revision}`);
     for (const workers of settings.workers) {
-      await measureWorkers(cleanup, workers, { origins, databaseUrl: database.url, dataDir, config }, report);
+      await measureWorkers(
+        cleanup,
+        workers,
+        { origins, databaseUrl: database.url, dataDir, config },
+        report,
+      );
     }
   }
 
@@ -276,9 +339,12 @@ async function main(cleanup: Cleanup): Promise<void> {
   await writeFile(join(root, "docs", "benchmark.md"), toMarkdown(report));
 
   const tables = [];
-  if (report.throughput.length > 0) tables.push(throughputTable(report), latencyTable(report), originLoadTable(report));
+  if (report.throughput.length > 0)
+    tables.push(throughputTable(report), latencyTable(report), originLoadTable(report));
   tables.push(propagationTable(report.propagation));
-  process.stdout.write(`\n${tables.join("\n\n")}\n\nwritten: docs/benchmark.md, .concierge/bench/last.json\n`);
+  process.stdout.write(
+    `\n${tables.join("\n\n")}\n\nwritten: docs/benchmark.md, .concierge/bench/last.json\n`,
+  );
 }
 
 const cleanup = createCleanup();
@@ -296,7 +362,9 @@ try {
   await main(cleanup);
   await cleanup.runAll();
 } catch (error) {
-  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   await cleanup.runAll();
   process.exit(1);
 }

@@ -166,11 +166,22 @@ describe("the web server", () => {
       const node = open("/nodes", { auth: { token: NODE_TOKEN, nodeId: "n1" } });
       expect(await connected(node)).toBe("connected");
 
-      await new Promise<void>((resolve) => dashboard.emit("live:subscribe", { nodeId: "n1" }, resolve));
+      await new Promise<void>((resolve) =>
+        dashboard.emit("live:subscribe", { nodeId: "n1" }, resolve),
+      );
       const received = new Promise<{ nodeId: string; totals: { inFlight: number } }>((resolve) =>
         dashboard.once("live:tick", resolve),
       );
-      const delta = { at: Date.now(), intervalMs: 1_000, workers: 1, revision: 1, clientConnections: 2, inFlight: 1, routes: [], targets: [] };
+      const delta = {
+        at: Date.now(),
+        intervalMs: 1_000,
+        workers: 1,
+        revision: 1,
+        clientConnections: 2,
+        inFlight: 1,
+        routes: [],
+        targets: [],
+      };
       node.emit("node:metrics", delta);
       expect(await received).toMatchObject({ nodeId: "n1", totals: { inFlight: 1 } });
 

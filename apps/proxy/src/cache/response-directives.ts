@@ -31,7 +31,13 @@ function parseSurrogateControl(value: string, cacheName: string): CacheDirective
       kept.push(part);
       continue;
     }
-    if (part.slice(separator + 1).trim().toLowerCase() === cacheName) kept.push(part.slice(0, separator));
+    if (
+      part
+        .slice(separator + 1)
+        .trim()
+        .toLowerCase() === cacheName
+    )
+      kept.push(part.slice(0, separator));
   }
   const directives = parseCacheControl(kept.join(","));
   return directives.size === 0 ? undefined : directives;
@@ -51,14 +57,24 @@ export function toResponseDirectives(
   const surrogateControl = toText(headers["surrogate-control"]);
   const targeted =
     (cdnCacheControl === undefined ? undefined : parseCacheControl(cdnCacheControl)) ??
-    (surrogateControl === undefined ? undefined : parseSurrogateControl(surrogateControl, cacheName));
-  if (targeted === undefined || targeted.size === 0) return { cacheControl, effective: cacheControl, targeted: false };
+    (surrogateControl === undefined
+      ? undefined
+      : parseSurrogateControl(surrogateControl, cacheName));
+  if (targeted === undefined || targeted.size === 0)
+    return { cacheControl, effective: cacheControl, targeted: false };
   return { cacheControl, effective: targeted, targeted: true };
 }
 
 /** Edge Architecture 1.0: the surrogate announces itself upstream, so origins can target it. */
-export function withSurrogateCapability(headers: IncomingHttpHeaders, cacheName: string): IncomingHttpHeaders {
+export function withSurrogateCapability(
+  headers: IncomingHttpHeaders,
+  cacheName: string,
+): IncomingHttpHeaders {
   const capability = `${cacheName}="Surrogate/1.0"`;
   const existing = headers["surrogate-capability"];
-  return { ...headers, "surrogate-capability": existing ? `${existing}, ${capability}` : capability };
+  const announced = Array.isArray(existing) ? existing.join(",") : existing;
+  return {
+    ...headers,
+    "surrogate-capability": announced ? `${announced}, ${capability}` : capability,
+  };
 }

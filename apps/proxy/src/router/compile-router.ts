@@ -33,10 +33,12 @@ export function compileRouter(routes: readonly CompiledRoute[]): Router {
   let any: Map<string, CompiledRoute[]> | undefined;
 
   const tableFor = (pattern: string): Map<string, CompiledRoute[]> => {
-    if (pattern === "*") return (any ??= new Map());
-    const [tables, key] = pattern.startsWith("*.") ? [wildcard, pattern.slice(1)] : [exact, pattern];
+    if (pattern === "*") return (any ??= new Map<string, CompiledRoute[]>());
+    const [tables, key] = pattern.startsWith("*.")
+      ? [wildcard, pattern.slice(1)]
+      : [exact, pattern];
     let table = tables.get(key);
-    if (!table) tables.set(key, (table = new Map()));
+    if (!table) tables.set(key, (table = new Map<string, CompiledRoute[]>()));
     return table;
   };
 
@@ -49,7 +51,8 @@ export function compileRouter(routes: readonly CompiledRoute[]): Router {
     }
   }
   for (const tables of [exact.values(), wildcard.values(), any ? [any] : []]) {
-    for (const table of tables) for (const candidates of table.values()) candidates.sort(byMatchOrder);
+    for (const table of tables)
+      for (const candidates of table.values()) candidates.sort(byMatchOrder);
   }
   return { exact, wildcard, any, size: routes.length };
 }

@@ -51,7 +51,10 @@ export interface ForwardResult extends OriginResponse {
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
 /** Picks a target, sends, retries per the pool's retry policy; rejects with ProxyError. */
-export async function forwardRequest(pool: CompiledPool, request: ForwardRequest): Promise<ForwardResult> {
+export async function forwardRequest(
+  pool: CompiledPool,
+  request: ForwardRequest,
+): Promise<ForwardResult> {
   const upstream = toUpstreamPool(pool);
   const startedAt = performance.now();
   upstream.budget.recordRequest(Date.now());
@@ -62,7 +65,12 @@ export async function forwardRequest(pool: CompiledPool, request: ForwardRequest
   for (let attempt = 1; ; attempt++) {
     const target = upstream.balancer.pick(upstream.eligible(), request, tried);
     if (!target) {
-      throw lastFailure?.error ?? new ProxyError("NO_HEALTHY_TARGET", "upstream", { message: `pool ${upstream.name} has no eligible target` });
+      throw (
+        lastFailure?.error ??
+        new ProxyError("NO_HEALTHY_TARGET", "upstream", {
+          message: `pool ${upstream.name} has no eligible target`,
+        })
+      );
     }
 
     target.requests++;
@@ -85,7 +93,7 @@ export async function forwardRequest(pool: CompiledPool, request: ForwardRequest
       const extraHeaders = upstream.balancer.responseHeaders?.(target, request);
       return {
         statusCode: response.statusCode,
-        headers: stripHopByHop(response.headers as IncomingHttpHeaders),
+        headers: stripHopByHop(response.headers),
         body: response.body,
         trailers: response.trailers,
         targetId: target.id,

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 
 import { CacheRuleSchema } from "@concierge/config/cache-rule";
@@ -45,6 +44,6 @@ export async function readBody(response: ProxyResponse): Promise<string> {
   if (body === null) return "";
   if (Buffer.isBuffer(body)) return body.toString();
   const chunks: Buffer[] = [];
-  for await (const chunk of body as Readable) chunks.push(chunk as Buffer);
+  for await (const chunk of body) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString();
 }

@@ -5,7 +5,14 @@ import type { AdminListener } from "../../src/admin/admin-listener.ts";
 import type { Readiness } from "../../src/admin/node-readiness.ts";
 import { createLogger } from "../../src/logger.ts";
 
-let readiness: Readiness = { ready: false, revision: null, source: null, nodeId: "n1", database: "unreachable", workers: [] };
+let readiness: Readiness = {
+  ready: false,
+  revision: null,
+  source: null,
+  nodeId: "n1",
+  database: "unreachable",
+  workers: [],
+};
 let admin: AdminListener;
 let base: string;
 
@@ -30,7 +37,13 @@ describe("admin listener", () => {
 
   it("answers /readyz 503 without a config and 200 with one", async () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
-    readiness = { ...readiness, ready: true, revision: 2, source: "database", database: "connected" };
+    readiness = {
+      ...readiness,
+      ready: true,
+      revision: 2,
+      source: "database",
+      database: "connected",
+    };
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ready: true, revision: 2, nodeId: "n1" });

@@ -5,7 +5,15 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 
-import { rawExchange, snapshotOf, startProxy, statusOf, type Origin, type Proxy } from "./support.ts";
+import { messageText } from "../support/message-text.ts";
+import {
+  rawExchange,
+  snapshotOf,
+  startProxy,
+  statusOf,
+  type Origin,
+  type Proxy,
+} from "./support.ts";
 
 let server: Server;
 let proxy: Proxy;
@@ -16,7 +24,7 @@ beforeAll(async () => {
   const sockets = new WebSocketServer({ server });
   sockets.on("connection", (socket, req) => {
     upgradeHeaders.push(req.headers);
-    socket.on("message", (data) => socket.send(`echo ${String(data)}`));
+    socket.on("message", (data) => socket.send(`echo ${messageText(data)}`));
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -25,7 +33,9 @@ beforeAll(async () => {
     seen: [],
     close: async () => {},
   };
-  proxy = await startProxy({ snapshot: snapshotOf([origin], [{ hosts: ["ws.example"], pathPrefix: "/" }]) });
+  proxy = await startProxy({
+    snapshot: snapshotOf([origin], [{ hosts: ["ws.example"], pathPrefix: "/" }]),
+  });
 });
 
 afterAll(async () => {
@@ -36,7 +46,9 @@ afterAll(async () => {
 
 describe("upgrades", () => {
   it("pipes a WebSocket through to the route's pool", async () => {
-    const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/chat`, { headers: { host: "ws.example" } });
+    const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/chat`, {
+      headers: { host: "ws.example" },
+    });
     await once(client, "open");
     client.send("hi");
     const [reply] = await once(client, "message");
@@ -56,7 +68,9 @@ describe("upgrades", () => {
   });
 
   it("answers a WebSocket upgrade with no route 404", async () => {
-    const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/chat`, { headers: { host: "nowhere.example" } });
+    const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/chat`, {
+      headers: { host: "nowhere.example" },
+    });
     client.on("error", () => {});
     const [, response] = await once(client, "unexpected-response");
     expect(response.statusCode).toBe(404);

@@ -11,7 +11,11 @@ afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((close) => close()));
 });
 
-async function switchableOrigin(): Promise<{ origin: TestOrigin; setHealthy(healthy: boolean): void; probes(): number }> {
+async function switchableOrigin(): Promise<{
+  origin: TestOrigin;
+  setHealthy(healthy: boolean): void;
+  probes(): number;
+}> {
   let healthy = true;
   let probes = 0;
   const origin = await startOrigin((req, res) => {
@@ -29,7 +33,13 @@ function newUpstreams(): Upstreams {
   return upstreams;
 }
 
-const request: ForwardRequest = { method: "GET", path: "/", headers: {}, body: null, clientIp: "10.0.0.1" };
+const request: ForwardRequest = {
+  method: "GET",
+  path: "/",
+  headers: {},
+  body: null,
+  clientIp: "10.0.0.1",
+};
 
 async function statusOf(pool: Parameters<typeof forwardRequest>[0]): Promise<number> {
   const result = await forwardRequest(pool, request);
@@ -61,7 +71,11 @@ describe("passive ejection", () => {
     expect(failing.origin.received.length).toBe(receivedWhileEjected);
 
     failing.setHealthy(true);
-    await waitFor(() => stateOf(upstreams, failing.origin.url) === "up", 10_000, "the target to rejoin");
+    await waitFor(
+      () => stateOf(upstreams, failing.origin.url) === "up",
+      10_000,
+      "the target to rejoin",
+    );
     for (let i = 0; i < 10; i++) expect(await statusOf(pool)).toBe(200);
     expect(failing.origin.received.length).toBeGreaterThan(receivedWhileEjected);
   });
@@ -84,7 +98,10 @@ describe("passive ejection", () => {
 
   it("resets the failure count on success", () => {
     let changes = 0;
-    const ejection = new PassiveEjection({ consecutiveFailures: 3, baseEjectionMs: 100, maxEjectionMs: 1_000 }, () => changes++);
+    const ejection = new PassiveEjection(
+      { consecutiveFailures: 3, baseEjectionMs: 100, maxEjectionMs: 1_000 },
+      () => changes++,
+    );
     for (let i = 0; i < 10; i++) {
       ejection.recordFailure(Date.now());
       ejection.recordFailure(Date.now());
@@ -96,7 +113,10 @@ describe("passive ejection", () => {
   });
 
   it("doubles the cool-down on repeat ejections, up to the maximum", async () => {
-    const ejection = new PassiveEjection({ consecutiveFailures: 1, baseEjectionMs: 100, maxEjectionMs: 350 }, () => undefined);
+    const ejection = new PassiveEjection(
+      { consecutiveFailures: 1, baseEjectionMs: 100, maxEjectionMs: 350 },
+      () => undefined,
+    );
     const coolDowns: number[] = [];
     for (let round = 0; round < 4; round++) {
       const now = Date.now();
@@ -116,33 +136,61 @@ describe("active probes", () => {
     target.setHealthy(false);
     const upstreams = newUpstreams();
     const config = poolOf([target.origin.url], {
-      healthCheck: { enabled: true, path: "/healthz", intervalMs: 100, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        enabled: true,
+        path: "/healthz",
+        intervalMs: 100,
+        timeoutMs: 500,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
     });
     const pool = upstreams.compile([config]).get(config.id)!;
     expect(stateOf(upstreams, target.origin.url)).toBe("up");
-    await waitFor(() => stateOf(upstreams, target.origin.url) === "down", 5_000, "the first failed probe");
+    await waitFor(
+      () => stateOf(upstreams, target.origin.url) === "down",
+      5_000,
+      "the first failed probe",
+    );
     expect(target.probes()).toBe(1);
     expect(upstreams.targetStates()[0]?.lastProbe).toMatchObject({ ok: false, detail: "HTTP 500" });
-    await expect(forwardRequest(pool, request)).rejects.toMatchObject({ code: "NO_HEALTHY_TARGET" });
+    await expect(forwardRequest(pool, request)).rejects.toMatchObject({
+      code: "NO_HEALTHY_TARGET",
+    });
   });
 
   it("applies the healthy and unhealthy thresholds once a target was confirmed", async () => {
     const target = await switchableOrigin();
     const upstreams = newUpstreams();
     const config = poolOf([target.origin.url], {
-      healthCheck: { enabled: true, path: "/healthz", intervalMs: 100, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        enabled: true,
+        path: "/healthz",
+        intervalMs: 100,
+        timeoutMs: 500,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
     });
     upstreams.compile([config]);
     await waitFor(() => target.probes() >= 2, 5_000, "two healthy probes");
 
     target.setHealthy(false);
     const probesAtFailure = target.probes();
-    await waitFor(() => stateOf(upstreams, target.origin.url) === "down", 5_000, "the target to go down");
+    await waitFor(
+      () => stateOf(upstreams, target.origin.url) === "down",
+      5_000,
+      "the target to go down",
+    );
     expect(target.probes() - probesAtFailure).toBeGreaterThanOrEqual(3);
 
     target.setHealthy(true);
     const probesAtRecovery = target.probes();
-    await waitFor(() => stateOf(upstreams, target.origin.url) === "up", 5_000, "the target to come back");
+    await waitFor(
+      () => stateOf(upstreams, target.origin.url) === "up",
+      5_000,
+      "the target to come back",
+    );
     expect(target.probes() - probesAtRecovery).toBeGreaterThanOrEqual(2);
   });
 
@@ -151,7 +199,14 @@ describe("active probes", () => {
     cleanup.push(() => silent.kill());
     const upstreams = newUpstreams();
     const config = poolOf([silent.url], {
-      healthCheck: { enabled: true, path: "/", intervalMs: 100, timeoutMs: 100, healthyThreshold: 1, unhealthyThreshold: 1 },
+      healthCheck: {
+        enabled: true,
+        path: "/",
+        intervalMs: 100,
+        timeoutMs: 100,
+        healthyThreshold: 1,
+        unhealthyThreshold: 1,
+      },
     });
     upstreams.compile([config]);
     await waitFor(() => stateOf(upstreams, silent.url) === "down", 5_000, "the probe to time out");
@@ -161,18 +216,30 @@ describe("active probes", () => {
 
 describe("configured states", () => {
   it("reports disabled and draining targets and sends them nothing", async () => {
-    const [disabled, draining, live] = await Promise.all([startOrigin(), startOrigin(), startOrigin()]);
-    cleanup.push(() => disabled!.kill(), () => draining!.kill(), () => live!.kill());
+    const [disabled, draining, live] = await Promise.all([
+      startOrigin(),
+      startOrigin(),
+      startOrigin(),
+    ]);
+    cleanup.push(
+      () => disabled.kill(),
+      () => draining.kill(),
+      () => live.kill(),
+    );
     const upstreams = newUpstreams();
     const config = poolOf([
-      { url: disabled!.url, enabled: false },
-      { url: draining!.url, draining: true },
-      live!.url,
+      { url: disabled.url, enabled: false },
+      { url: draining.url, draining: true },
+      live.url,
     ]);
     const pool = upstreams.compile([config]).get(config.id)!;
     for (let i = 0; i < 10; i++) expect(await statusOf(pool)).toBe(200);
-    expect(upstreams.targetStates().map((status) => status.state)).toEqual(["disabled", "draining", "up"]);
-    expect(disabled!.received.length + draining!.received.length).toBe(0);
-    expect(live!.received).toHaveLength(10);
+    expect(upstreams.targetStates().map((status) => status.state)).toEqual([
+      "disabled",
+      "draining",
+      "up",
+    ]);
+    expect(disabled.received.length + draining.received.length).toBe(0);
+    expect(live.received).toHaveLength(10);
   });
 });

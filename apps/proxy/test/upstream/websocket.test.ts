@@ -7,6 +7,7 @@ import { WebSocket, WebSocketServer } from "ws";
 
 import { forwardUpgrade } from "../../src/upstream/websocket.ts";
 import { createUpstreams } from "../../src/upstream/upstreams.ts";
+import { messageText } from "../support/message-text.ts";
 import { poolOf, silentLog } from "./support/pools.ts";
 import { deadUrl, startOrigin } from "./support/start-origin.ts";
 
@@ -20,18 +21,25 @@ async function startProxy(targetUrls: string[]): Promise<string> {
   const config = poolOf(targetUrls);
   const pool = upstreams.compile([config]).get(config.id)!;
   const server = createServer((_req, res) => res.end());
-  server.on("upgrade", (req, socket, head) => forwardUpgrade(pool, req, socket, head, { host: req.headers.host ?? "", ...pickWebSocketHeaders(req.headers) }));
+  server.on("upgrade", (req, socket, head) =>
+    forwardUpgrade(pool, req, socket, head, {
+      host: req.headers.host ?? "",
+      ...pickWebSocketHeaders(req.headers),
+    }),
+  );
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   cleanup.push(
     () => upstreams.close(),
     () => new Promise((resolve) => server.close(resolve)),
   );
-  server.on("connection", (socket) => cleanup.push(async () => socket.destroy()));
+  server.on("connection", (socket) => cleanup.push(() => Promise.resolve(socket.destroy())));
   return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function pickWebSocketHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function pickWebSocketHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (name.startsWith("sec-websocket-") && typeof value === "string") picked[name] = value;
@@ -44,9 +52,12 @@ async function startEchoOrigin(): Promise<string> {
   const wss = new WebSocketServer({ server: origin.server });
   wss.on("connection", (socket, req) => {
     socket.send(`path ${req.url}`);
-    socket.on("message", (data) => socket.send(`echo ${String(data)}`));
+    socket.on("message", (data) => socket.send(`echo ${messageText(data)}`));
   });
-  cleanup.push(() => origin.kill(), () => new Promise((resolve) => wss.close(resolve)));
+  cleanup.push(
+    () => origin.kill(),
+    () => new Promise((resolve) => wss.close(resolve)),
+  );
   return origin.url;
 }
 
@@ -55,7 +66,7 @@ describe("forwardUpgrade", () => {
     const proxyUrl = await startProxy([await deadUrl(), await startEchoOrigin()]);
     const client = new WebSocket(`${proxyUrl}/chat?room=1`);
     const messages: string[] = [];
-    client.on("message", (data) => messages.push(String(data)));
+    client.on("message", (data) => messages.push(messageText(data)));
     await once(client, "open");
     client.send("hello");
     client.send("world");

@@ -68,10 +68,11 @@ function diffKind(
     const current = afterById.get(id);
     const fields = fieldChanges(old, current);
     if (fields.length === 0) continue;
+    const name = (current ?? old)?.name;
     diffs.push({
       kind,
       id,
-      name: String((current ?? old)?.name ?? id),
+      name: typeof name === "string" ? name : id,
       change: old === undefined ? "added" : current === undefined ? "removed" : "changed",
       fields,
     });
@@ -90,6 +91,12 @@ export function diffSnapshots(before: unknown, after: unknown): EntityDiff[] {
 
 /** For the audit log: the before/after of one entry, as field changes. */
 export function diffValues(before: unknown, after: unknown): FieldChange[] {
-  const wrap = (value: unknown): Entity => ({ id: "", ...(isPlainObject(value) ? value : { value }) });
-  return fieldChanges(before == null ? undefined : wrap(before), after == null ? undefined : wrap(after));
+  const wrap = (value: unknown): Entity => ({
+    id: "",
+    ...(isPlainObject(value) ? value : { value }),
+  });
+  return fieldChanges(
+    before == null ? undefined : wrap(before),
+    after == null ? undefined : wrap(after),
+  );
 }

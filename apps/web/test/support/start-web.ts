@@ -68,7 +68,7 @@ export async function startWeb(env: Record<string, string>): Promise<RunningWeb>
     void exited.then((code) =>
       reject(new Error(`web exited with ${code} before listening:\n${stderr}`)),
     );
-    createInterface({ input: child.stdout! }).on("line", (line) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
         if (entry.msg === "listening" && entry.port) {

@@ -29,7 +29,11 @@ export interface RunningNode {
   adminUrl: string;
   dataUrl: string;
   /** Waits for a log line matching `predicate` (past lines included). */
-  waitForLog(description: string, predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  waitForLog(
+    description: string,
+    predicate: (line: LogLine) => boolean,
+    timeoutMs?: number,
+  ): Promise<LogLine>;
   readyz(): Promise<{ status: number; body: Record<string, unknown> }>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
@@ -65,10 +69,15 @@ export async function startNode(env: Record<string, string>): Promise<RunningNod
   });
 
   const waitForLog: RunningNode["waitForLog"] = (description, predicate, timeoutMs = 20_000) =>
-    waitFor(description, () => {
-      if (child.exitCode !== null) throw new Error(`proxy exited (${child.exitCode}) before ${description}`);
-      return logs.find(predicate);
-    }, timeoutMs);
+    waitFor(
+      description,
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`proxy exited (${child.exitCode}) before ${description}`);
+        return logs.find(predicate);
+      },
+      timeoutMs,
+    );
 
   const admin = await waitForLog("admin listening", (line) => line.msg === "admin listening");
   const data = await waitForLog("data listening", (line) => line.msg === "data listening");

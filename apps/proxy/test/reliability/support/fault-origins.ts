@@ -44,7 +44,9 @@ export function startHangingOrigin(): Promise<FaultOrigin> {
 /** Answers every request with bytes that are not HTTP, and keeps the connection open. */
 export function startGarbageOrigin(): Promise<FaultOrigin> {
   return listen(createServer(), (socket) => {
-    socket.once("data", () => socket.write("SSH-2.0-OpenSSH_9.6\r\nthis is not an HTTP response\r\n\r\n"));
+    socket.once("data", () =>
+      socket.write("SSH-2.0-OpenSSH_9.6\r\nthis is not an HTTP response\r\n\r\n"),
+    );
   });
 }
 
@@ -54,7 +56,10 @@ export const CUT_SENT_BYTES = 64 * 1024;
 /** Sends a 200 declaring CUT_DECLARED_BYTES, writes CUT_SENT_BYTES of them, then drops the connection. */
 export function startCuttingOrigin(): Promise<FaultOrigin> {
   const server = createHttpServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": CUT_DECLARED_BYTES });
+    res.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": CUT_DECLARED_BYTES,
+    });
     res.write(Buffer.alloc(CUT_SENT_BYTES, 0x61), () => res.socket?.destroy());
   });
   return listen(server, () => {});
@@ -86,7 +91,7 @@ export async function startOriginProcess(name: string): Promise<OriginProcess> {
   });
   const exited = once(child, "exit");
   const [line] = (await Promise.race([
-    once(createInterface({ input: child.stdout! }), "line"),
+    once(createInterface({ input: child.stdout }), "line"),
     exited.then(() => {
       throw new Error(`origin ${name} exited before listening`);
     }),

@@ -3,35 +3,39 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-import { ApiError, fetchJson } from "../../../client/fetch-json.ts";
+import { fieldErrorsFromFailure, type FieldErrorMap } from "../../../client/field-error-map.ts";
+import { fetchJson } from "../../../client/fetch-json.ts";
+import { formText } from "../../../client/form-text.ts";
 import { Button } from "../../../components/ui/button.tsx";
 import { Card } from "../../../components/ui/card.tsx";
+import { Notice } from "../../../components/ui/notice.tsx";
 import { TextField } from "../../../components/ui/text-field.tsx";
 
-/** Shown instead of the dashboard until a generated first password is replaced. */
+/** Also shown instead of the dashboard until a generated or admin-set password is replaced. */
 export function ChangePasswordForm() {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldErrorMap>({});
+  const [done, setDone] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setDone(false);
     try {
       await fetchJson("/api/v1/session/password", {
         method: "POST",
         body: {
-          currentPassword: String(form.get("currentPassword")),
-          newPassword: String(form.get("newPassword")),
+          currentPassword: formText(form, "currentPassword"),
+          newPassword: formText(form, "newPassword"),
         },
       });
+      setErrors({});
+      setDone(true);
+      formElement.reset();
       router.refresh();
     } catch (caught) {
-      const fieldMessage = caught instanceof ApiError ? caught.problem?.errors?.[0] : undefined;
-      setError(
-        fieldMessage
-          ? `${fieldMessage.path} ${fieldMessage.message}`
-          : "The password could not be changed",
-      );
+      setErrors(fieldErrorsFromFailure(caught));
     }
   }
 
@@ -43,6 +47,7 @@ export function ChangePasswordForm() {
           name="currentPassword"
           type="password"
           autoComplete="current-password"
+          error={errors.currentPassword}
           required
         />
         <TextField
@@ -51,13 +56,11 @@ export function ChangePasswordForm() {
           type="password"
           autoComplete="new-password"
           minLength={12}
+          error={errors.newPassword}
           required
         />
-        {error && (
-          <p role="alert" className="text-sm text-red-700">
-            {error}
-          </p>
-        )}
+        {errors[""] && <Notice tone="error">{errors[""]}</Notice>}
+        {done && <Notice tone="success">Password changed.</Notice>}
         <Button type="submit">Change password</Button>
       </form>
     </Card>

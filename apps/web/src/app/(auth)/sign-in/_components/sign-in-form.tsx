@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { ApiError, fetchJson } from "../../../../client/fetch-json.ts";
+import { formText } from "../../../../client/form-text.ts";
 import { Button } from "../../../../components/ui/button.tsx";
 import { TextField } from "../../../../components/ui/text-field.tsx";
 
@@ -20,7 +21,7 @@ export function SignInForm() {
     try {
       await fetchJson("/api/v1/session", {
         method: "POST",
-        body: { email: String(form.get("email")), password: String(form.get("password")) },
+        body: { email: formText(form, "email"), password: formText(form, "password") },
       });
       router.replace("/");
       router.refresh();

@@ -23,9 +23,9 @@ export const POST = definePublicHandler(
 );
 
 // GET /api/v1/session — who is signed in
-export const GET = defineHandler({ allowPendingPasswordChange: true }, async ({ actor }) => {
+export const GET = defineHandler({ allowPendingPasswordChange: true }, ({ actor }) => {
   const { id, email, role, mustChangePassword } = actor;
-  return { user: { id, email, role, mustChangePassword } };
+  return Promise.resolve({ user: { id, email, role, mustChangePassword } });
 });
 
 // DELETE /api/v1/session — sign out; ?all=1 ends every session of the user
