@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 // One runner for the whole repo. Projects that touch PostgreSQL share one server for the run
 // (TEST_DATABASE_URL, or an embedded one); each test file gets its own database from a migrated template.
 const withDatabase = ["packages/db/test-support/global-setup.ts"];
+const withDashboardBuild = [...withDatabase, "apps/web/test/support/build-once.ts"];
 
 export default defineConfig({
   test: {
@@ -27,7 +28,7 @@ export default defineConfig({
         test: {
           name: "web",
           include: ["apps/web/src/**/*.test.ts", "apps/web/test/**/*.test.ts"],
-          globalSetup: withDatabase,
+          globalSetup: withDashboardBuild,
         },
       },
       {
@@ -36,7 +37,7 @@ export default defineConfig({
           name: "e2e",
           include: ["apps/web/e2e/**/*.e2e.ts"],
           fileParallelism: false,
-          globalSetup: withDatabase,
+          globalSetup: withDashboardBuild,
         },
       },
     ],

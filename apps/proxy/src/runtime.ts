@@ -39,10 +39,17 @@ export function createProxyRuntime(options: {
   trustedProxies: string[];
   /** Workers of this node sharing per-route limits; 1 when absent. */
   workers?: number;
+  /** Ports this node listens on; a revision with a target pointing back at them is refused. */
+  ownPorts?: readonly number[];
+  /** false: requests are served but not recorded (PROXY_METRICS=off); true when absent. */
+  metricsEnabled?: boolean;
 }): ProxyRuntime {
   const upstreams = createUpstreams({ log: options.log.child({ component: "upstream" }) });
   const cache = createHttpCache({ maxBytes: options.cacheMaxBytes });
-  const metrics = createMetricsRegistry({ targetStates: () => upstreams.targetStates() });
+  const metrics = createMetricsRegistry({
+    targetStates: () => upstreams.targetStates(),
+    recording: options.metricsEnabled ?? true,
+  });
   let compiled: CompiledConfig | undefined;
 
   const deps: PipelineDeps = {
@@ -57,7 +64,12 @@ export function createProxyRuntime(options: {
 
   return {
     apply(snapshot, revision) {
-      compiled = compileConfig(snapshot, revision, { upstreams, metrics, workers: options.workers });
+      compiled = compileConfig(snapshot, revision, {
+        upstreams,
+        metrics,
+        workers: options.workers,
+        ownPorts: options.ownPorts,
+      });
     },
     current: () => compiled,
     metrics,

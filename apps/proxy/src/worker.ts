@@ -39,6 +39,8 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
     cacheMaxBytes: env.cacheMaxBytes,
     trustedProxies: env.trustedProxies,
     workers: env.workers,
+    metricsEnabled: env.metricsEnabled,
+    ownPorts: [env.port, env.adminPort, ...(env.tlsPort === "off" ? [] : [env.tlsPort])],
   });
   lifecycle.defer("runtime", () => runtime.close());
 

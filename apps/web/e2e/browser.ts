@@ -7,9 +7,10 @@ export interface TestBrowser {
 
 /**
  * The system Chromium; nothing is downloaded. Playwright gives every launch a throwaway
- * profile of its own (it refuses a `--user-data-dir` argument).
+ * profile of its own (it refuses a `--user-data-dir` argument). `extraArgs` are for switches
+ * that only exist per browser, such as `--host-resolver-rules`.
  */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -21,6 +22,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   return { browser, close: () => browser.close() };

@@ -1,3 +1,6 @@
+import { isIPv4, isIPv6 } from "node:net";
+import { networkInterfaces } from "node:os";
+
 import type { CacheRule } from "@concierge/config/cache-rule";
 import type { Route } from "@concierge/config/route";
 import type { ConfigSnapshot } from "@concierge/config/snapshot";
@@ -55,8 +58,11 @@ export function compileConfig(
     metrics: MetricsRegistry;
     /** Workers of this node sharing the data port; rate limits are split between them. Default 1. */
     workers?: number;
+    /** Ports this node listens on (data, TLS, admin); a target on one of them at our own address is a loop. */
+    ownPorts?: readonly number[];
   },
 ): CompiledConfig {
+  refuseSelfTargets(snapshot, deps.ownPorts ?? []);
   const poolIds = new Set(snapshot.pools.map((pool) => pool.id));
   for (const route of snapshot.routes) {
     if (!poolIds.has(route.poolId)) {
@@ -113,4 +119,48 @@ function compileHeaderRules(rules: Route["requestHeaders"]): CompiledHeaderRules
     set: Object.entries(rules.set).map(([name, value]) => [name.toLowerCase(), value] as const),
     remove: rules.remove.map((name) => name.toLowerCase()),
   };
+}
+
+/**
+ * A target that is this node itself (a loopback or local address on one of our own ports) would
+ * send every request around in a circle until the Via check answers 508, or hit the admin port
+ * from the data plane. Refused per node, because only the node knows its ports.
+ */
+function refuseSelfTargets(snapshot: ConfigSnapshot, ownPorts: readonly number[]): void {
+  const ports = new Set(ownPorts.filter((port) => port > 0));
+  if (ports.size === 0) return;
+  const ownAddresses = localAddresses();
+  snapshot.pools.forEach((pool, poolIndex) => {
+    pool.targets.forEach((target, targetIndex) => {
+      const url = new URL(target.url);
+      const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+      if (ports.has(port) && isSelfAddress(url.hostname, ownAddresses)) {
+        throw new ConfigCompileError(
+          `pools[${poolIndex}].targets[${targetIndex}].url: ${target.url} is this proxy node itself (port ${port}); it would loop`,
+        );
+      }
+    });
+  });
+}
+
+function localAddresses(): Set<string> {
+  const addresses = new Set<string>();
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) addresses.add(entry.address.toLowerCase());
+  }
+  return addresses;
+}
+
+/** `hostname` as URL gives it: IPv4 already canonical, IPv6 in brackets and compressed. */
+function isSelfAddress(hostname: string, ownAddresses: ReadonlySet<string>): boolean {
+  const bare = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (bare === "localhost" || bare.endsWith(".localhost")) return true;
+  if (isIPv4(bare)) return bare.startsWith("127.") || bare === "0.0.0.0" || ownAddresses.has(bare);
+  if (!isIPv6(bare)) return false;
+  if (bare === "::1" || bare === "::" || ownAddresses.has(bare)) return true;
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
+  if (!mapped) return false;
+  const high = Number.parseInt(mapped[1] ?? "0", 16);
+  const low = Number.parseInt(mapped[2] ?? "0", 16);
+  return isSelfAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, ownAddresses);
 }

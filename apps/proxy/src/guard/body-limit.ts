@@ -54,5 +54,8 @@ function createCountedBody(req: IncomingMessage, maxBodyBytes: number, ctx: Requ
       req.once("error", (error) => counted.destroy(error));
     },
   });
+  // A client that leaves mid-body errors `req` after the consumer may have stopped listening;
+  // the pipeline already answers for it, so the stream's own error must never go unheard.
+  counted.on("error", () => {});
   return counted;
 }

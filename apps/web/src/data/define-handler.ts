@@ -40,6 +40,8 @@ interface HandlerOptions<Schema extends z.ZodType> {
   body?: Schema;
   /** Status of a successful answer; 201 for creates. Default 200 (204 when nothing is returned). */
   status?: number;
+  /** Largest JSON body accepted, in bytes; larger → 413 before it is read whole. Default 1 MiB. */
+  maxBodyBytes?: number;
 }
 
 interface ActorHandlerOptions<Schema extends z.ZodType> extends HandlerOptions<Schema> {
@@ -48,6 +50,7 @@ interface ActorHandlerOptions<Schema extends z.ZodType> extends HandlerOptions<S
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 /**
@@ -76,7 +79,7 @@ export function defineHandler<Schema extends z.ZodType = z.ZodType<undefined>, R
       if (actor.mustChangePassword && !options.allowPendingPasswordChange) {
         return problemResponse(403, "password-change-required", "Change your password to continue");
       }
-      const context = await readContext(request, routeContext, options.body);
+      const context = await readContext(request, routeContext, options);
       const result = await run({ ...context, actor });
       const response = toResponse(result, options.status);
       if (renewedSession && !response.headers.has("set-cookie")) {
@@ -105,7 +108,7 @@ export function definePublicHandler<
     respond(async () => {
       if (!SAFE_METHODS.has(request.method) && request.headers.has("origin"))
         assertSameOrigin(request);
-      const context = await readContext(request, routeContext, options.body);
+      const context = await readContext(request, routeContext, options);
       return toResponse(await run(context), options.status);
     });
 }
@@ -124,7 +127,7 @@ function hasBody(request: Request): boolean {
 async function readContext<Schema extends z.ZodType>(
   request: Request,
   routeContext: RouteContext | undefined,
-  schema: Schema | undefined,
+  options: HandlerOptions<Schema>,
 ): Promise<HandlerContext<z.output<Schema>>> {
   const rawParams = (await routeContext?.params) ?? {};
   const params: Record<string, string> = {};
@@ -132,14 +135,16 @@ async function readContext<Schema extends z.ZodType>(
     if (typeof value === "string") params[key] = value;
   }
   const client = clientFromHeaders(request.headers);
+  const schema = options.body;
   if (schema === undefined) return { request, params, client, body: undefined as z.output<Schema> };
 
   if (!JSON_TYPE.test(request.headers.get("content-type") ?? "")) {
     throw new UnsupportedMediaTypeError("Send the body as application/json");
   }
+  const text = await readBodyText(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   let raw: unknown;
   try {
-    raw = await request.json();
+    raw = JSON.parse(text);
   } catch {
     throw new InvalidInputError("The body is not valid JSON", []);
   }
@@ -148,6 +153,35 @@ async function readContext<Schema extends z.ZodType>(
     throw new InvalidInputError("Some fields need attention", toFieldErrors(parsed.error.issues));
   }
   return { request, params, client, body: parsed.data };
+}
+
+/** The body is larger than the handler accepts (HTTP 413). */
+class PayloadTooLargeError extends Error {
+  override name = "PayloadTooLargeError";
+}
+
+/**
+ * Reads the body up to `maxBytes`: a declared Content-Length over it is refused unread, and a
+ * body without one (chunked) is counted while it streams and abandoned once past the limit.
+ */
+async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new PayloadTooLargeError(`The body must not exceed ${maxBytes} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function toResponse(result: unknown, status = 200): Response {
@@ -174,6 +208,9 @@ export function toProblem(error: unknown): Response {
   if (error instanceof ForbiddenError) return problemResponse(403, "forbidden", error.message);
   if (error instanceof NotFoundError) return problemResponse(404, "not-found", error.message);
   if (error instanceof ConflictError) return problemResponse(409, "conflict", error.message);
+  if (error instanceof PayloadTooLargeError) {
+    return problemResponse(413, "payload-too-large", error.message);
+  }
   if (error instanceof UnsupportedMediaTypeError) {
     return problemResponse(415, "unsupported-media-type", error.message);
   }

@@ -11,6 +11,7 @@ export type ProblemCode =
   | "invalid-config"
   | "malformed-json"
   | "unsupported-media-type"
+  | "payload-too-large"
   | "too-many-requests"
   | "internal";
 
@@ -24,6 +25,7 @@ const TITLES = {
   "invalid-config": "The configuration would be invalid",
   "malformed-json": "The body is not valid JSON",
   "unsupported-media-type": "Send a JSON body",
+  "payload-too-large": "The body is too large",
   "too-many-requests": "Too many attempts",
   internal: "Something went wrong",
 } as const satisfies Record<ProblemCode, string>;

@@ -54,6 +54,7 @@ export async function startNode(env: Record<string, string>): Promise<RunningNod
       PROXY_ADMIN_HOST: "127.0.0.1",
       PROXY_TLS_PORT: "0",
       LOG_LEVEL: "info",
+      NODE_ENV: "production",
       ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
