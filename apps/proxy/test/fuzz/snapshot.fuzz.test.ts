@@ -2,9 +2,9 @@ import fc from "fast-check";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createProxyRuntime } from "../../../apps/proxy/src/runtime.ts";
-import { formatIssues, formatPath } from "./format-issues.ts";
-import { ConfigSnapshotSchema } from "./snapshot.ts";
+import { createProxyRuntime } from "../../src/runtime.ts";
+import { formatIssues, formatPath } from "@concierge/config/format-issues";
+import { ConfigSnapshotSchema } from "@concierge/config/snapshot";
 
 // Bounded and reproducible: a failure prints the seed and the shrunk counterexample; change SEED to explore further.
 const SEED = 20_261_125;
