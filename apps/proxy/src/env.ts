@@ -108,6 +108,8 @@ export const ProxyEnvSchema = z.object({
   PROXY_ROLLUP_BUFFER_BUCKETS: positiveInt("PROXY_ROLLUP_BUFFER_BUCKETS", 180),
   PROXY_RETENTION_MINUTE_DAYS: positiveInt("PROXY_RETENTION_MINUTE_DAYS", 7),
   PROXY_RETENTION_HOUR_DAYS: positiveInt("PROXY_RETENTION_HOUR_DAYS", 90),
+  /** "off" records no per-request metrics (the dashboard's traffic stays empty): for measuring their cost. */
+  PROXY_METRICS: z.enum(["on", "off"], { message: "PROXY_METRICS must be on or off" }).default("on"),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
@@ -136,6 +138,7 @@ export interface ProxyEnv {
   rollupIntervalMs: number;
   rollupBufferBuckets: number;
   retention: { minuteRetentionMs: number; hourRetentionMs: number };
+  metricsEnabled: boolean;
   logLevel: string;
   workerSlot: number | undefined;
 }
@@ -177,6 +180,7 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
       minuteRetentionMs: env.PROXY_RETENTION_MINUTE_DAYS * 86_400_000,
       hourRetentionMs: env.PROXY_RETENTION_HOUR_DAYS * 86_400_000,
     },
+    metricsEnabled: env.PROXY_METRICS === "on",
     logLevel: env.LOG_LEVEL,
     workerSlot: env.CONCIERGE_WORKER_SLOT,
   };

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { HttpCache } from "./cache/http-cache.ts";
 import type { CompiledConfig, CompiledRoute } from "./config/compile-config.ts";
 import { ProxyError, toProxyError } from "./errors.ts";
+import { withoutDashboardSession } from "./guard/dashboard-cookie.ts";
 import { limitRequestBody } from "./guard/body-limit.ts";
 import { clientIpOf, setForwardingHeaders, unmapIPv4, type TrustedProxies } from "./guard/forwarded.ts";
 import { withoutHopByHop } from "./guard/hop-by-hop.ts";
@@ -152,6 +153,7 @@ function upstreamHeaders(
   deps: PipelineDeps,
 ): IncomingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
+  withoutDashboardSession(headers);
   headers.host = ctx.hostHeader;
   setForwardingHeaders(headers, ctx.peerIp, ctx.hostHeader, ctx.scheme, deps.trustedProxies);
   headers.via = appendVia(headers.via, deps.via);

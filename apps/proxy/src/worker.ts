@@ -64,6 +64,7 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   const listener = await startDataListener({ port: env.port, host: env.host, runtime, log });
   lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));
   log.info({ host: env.host, port: listener.port, revision: sync.status().revision }, "data listening");
+  reportToPrimary({ sync, metrics: runtime.metrics });
 
   if (db && env.tlsPort !== "off") {
     await serveTls({
@@ -79,6 +80,4 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
       log,
     });
   }
-
-  reportToPrimary({ sync, metrics: runtime.metrics });
 }

@@ -29,6 +29,7 @@ import type { CacheStatusParts, ForwardReason } from "./cache-status.ts";
 import { appendCacheStatus, toCacheStatus } from "./cache-status.ts";
 import type { StoredResponse } from "./cache-store.ts";
 import { createCoalescer } from "./coalescer.ts";
+import { copyHeaders } from "./copy-headers.ts";
 import {
   CLIENT_CONDITIONAL_HEADERS,
   isNotModified,
@@ -98,8 +99,11 @@ interface Exchange {
 
 const DEFAULT_COALESCE_WAIT_MS = 10_000;
 
+/** The parts of every fresh hit; its Cache-Status member is built once per cache. */
+const FRESH_HIT: CacheStatusParts = { hit: true };
+
 function withoutClientConditionals(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const forwarded = { ...headers };
+  const forwarded = copyHeaders(headers);
   for (const name of CLIENT_CONDITIONAL_HEADERS) delete forwarded[name];
   return forwarded;
 }
@@ -168,8 +172,10 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     return stored.allowsStale && stalenessSeconds < stored.staleIfErrorSeconds;
   }
 
+  const freshHitMember = toCacheStatus(cacheName, FRESH_HIT);
+
   function status(existing: OutgoingHttpHeaders[string], parts: CacheStatusParts): string {
-    return appendCacheStatus(existing, toCacheStatus(cacheName, parts));
+    return appendCacheStatus(existing, parts === FRESH_HIT ? freshHitMember : toCacheStatus(cacheName, parts));
   }
 
   function fromStorage(
@@ -186,10 +192,14 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     const bytesSaved = request.method === "HEAD" ? 0 : body.length;
     // RFC 9110 §13.1: conditionals apply to the selected representation, i.e. a successful answer.
     if (stored.statusCode === 200 && isNotModified(request.headers, stored.headers)) {
-      const headers = { ...toNotModifiedHeaders(stored.headers), age, "cache-status": cacheStatus };
+      const headers = toNotModifiedHeaders(stored.headers);
+      headers["age"] = age;
+      headers["cache-status"] = cacheStatus;
       return { statusCode: 304, headers, body: null, cacheOutcome, bytesSaved };
     }
-    const headers: OutgoingHttpHeaders = { ...stored.headers, age, "cache-status": cacheStatus };
+    const headers = copyHeaders(stored.headers);
+    headers["age"] = age;
+    headers["cache-status"] = cacheStatus;
     if (range) {
       headers["content-range"] = `bytes ${range.start}-${range.end}/${stored.body.length}`;
       headers["content-length"] = String(body.length);
@@ -199,7 +209,7 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
   }
 
   function passThrough(response: OriginResponse, parts: CacheStatusParts, cacheOutcome: CacheOutcome): ProxyResponse {
-    const headers: OutgoingHttpHeaders = { ...response.headers };
+    const headers: OutgoingHttpHeaders = copyHeaders(response.headers);
     headers["cache-status"] = status(response.headers["cache-status"], parts);
     return { statusCode: response.statusCode, headers, body: response.body, cacheOutcome };
   }
@@ -365,7 +375,7 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     if (stored && usage) {
       switch (usage.kind) {
         case "fresh":
-          return fromStorage(stored, request, { hit: true }, "hit");
+          return fromStorage(stored, request, FRESH_HIT, "hit");
         case "stale-allowed":
           return fromStorage(stored, request, { hit: true, detail: "max-stale" }, "stale");
         case "stale-while-revalidate":

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
 import type { CacheDirectives } from "./freshness.ts";
 import { parseCacheControl } from "./freshness.ts";
+import { copyHeaders } from "./copy-headers.ts";
 
 /** The directives of an origin answer, as this cache applies them. */
 export interface ResponseDirectives {
@@ -73,8 +74,7 @@ export function withSurrogateCapability(
   const capability = `${cacheName}="Surrogate/1.0"`;
   const existing = headers["surrogate-capability"];
   const announced = Array.isArray(existing) ? existing.join(",") : existing;
-  return {
-    ...headers,
-    "surrogate-capability": announced ? `${announced}, ${capability}` : capability,
-  };
+  const announcing = copyHeaders(headers);
+  announcing["surrogate-capability"] = announced ? `${announced}, ${capability}` : capability;
+  return announcing;
 }

@@ -33,10 +33,15 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const NEEDS_ESCAPE = /["\\]/;
+
 /** RFC 7239 §6: an IPv6 node is quoted and bracketed; anything outside token characters is quoted. */
 function forwardedValue(value: string): string {
-  if (isIPv6(value)) return `"[${value}]"`;
-  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value) ? value : `"${value.replaceAll(/["\\]/g, "\\$&")}"`;
+  // isIPv6 runs a long regex; only a value with two colons (IPv4 and host:port have fewer) can be one.
+  if (value.indexOf(":") !== value.lastIndexOf(":") && isIPv6(value)) return `"[${value}]"`;
+  if (TOKEN.test(value)) return value;
+  return NEEDS_ESCAPE.test(value) ? `"${value.replaceAll(/["\\]/g, "\\$&")}"` : `"${value}"`;
 }
 
 /**

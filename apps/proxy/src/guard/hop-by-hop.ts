@@ -17,7 +17,8 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
 
 type HeaderBag = Record<string, string | string[] | number | undefined>;
 
-function namedByConnection(connection: HeaderBag[string]): Set<string> | undefined {
+/** The header names a Connection header lists, lower-cased; undefined without one. */
+export function namedByConnection(connection: HeaderBag[string]): Set<string> | undefined {
   if (connection === undefined) return undefined;
   const values = Array.isArray(connection) ? connection : [String(connection)];
   const named = new Set<string>();
@@ -30,12 +31,16 @@ function namedByConnection(connection: HeaderBag[string]): Set<string> | undefin
   return named;
 }
 
+export function isHopByHop(name: string, namedByConnection: ReadonlySet<string> | undefined): boolean {
+  return HOP_BY_HOP_HEADERS.has(name) || namedByConnection?.has(name) === true;
+}
+
 /** A copy of `headers` (lower-cased names) without hop-by-hop headers and unset values. */
 export function withoutHopByHop<Headers extends HeaderBag>(headers: Headers): Headers {
   const named = namedByConnection(headers["connection"]);
   const kept: HeaderBag = {};
   for (const name in headers) {
-    if (headers[name] === undefined || HOP_BY_HOP_HEADERS.has(name) || named?.has(name)) continue;
+    if (headers[name] === undefined || isHopByHop(name, named)) continue;
     kept[name] = headers[name];
   }
   return kept as Headers;

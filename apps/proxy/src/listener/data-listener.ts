@@ -75,11 +75,16 @@ export async function startDataListener(options: {
     requireHostHeader: true,
   });
 
+  // One shared listener rather than a closure per request.
+  function forgetAnswer(this: ServerResponse): void {
+    answering.delete(this.req.socket);
+  }
+
   server.on("connection", (socket: Socket) => tracker.track(socket));
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (draining) res.shouldKeepAlive = false;
     answering.set(req.socket, res);
-    res.once("finish", () => answering.delete(req.socket));
+    res.on("finish", forgetAnswer);
     void runtime.handleRequest(req, res, requestOptions);
   };
   server.on("request", onRequest);

@@ -104,7 +104,13 @@ const SERVED_FROM_CACHE = {
   none: false,
 } as const satisfies Record<CacheOutcome, boolean>;
 
-export function createMetricsRegistry(options: { targetStates: () => TargetStatus[] }): MetricsRegistry {
+/** `recording: false` makes `record` a no-op, chosen once here so the recording path has no branch for it. */
+function recordNothing(): void {}
+
+export function createMetricsRegistry(options: {
+  targetStates: () => TargetStatus[];
+  recording?: boolean;
+}): MetricsRegistry {
   const routes = new Map<string, RouteSeries>();
   const unrouted = createRouteSeries("", "");
   let clientConnections = 0;
@@ -121,6 +127,34 @@ export function createMetricsRegistry(options: { targetStates: () => TargetStatu
     return target;
   };
 
+  const record = (series: RouteSeries, request: RequestRecord): void => {
+    const target = targetSeriesOf(series, request.targetId);
+    const index = cellIndex(statusClassIndex(request.status), CACHE_INDEX[request.cacheOutcome]);
+    target.requests[index] = (target.requests[index] ?? 0) + 1;
+    target.bytesOut += request.bytesOut;
+    const cell = (target.cells[index] ??= new Float64Array(CELL_WIDTH));
+    const fromCache = SERVED_FROM_CACHE[request.cacheOutcome];
+    addAt(cell, CELL.requests, 1);
+    addAt(cell, CELL.bytesIn, request.bytesIn ?? 0);
+    addAt(cell, CELL.bytesOut, request.bytesOut);
+    if (request.coalesced) addAt(cell, CELL.coalesced, 1);
+    if (fromCache) {
+      addAt(cell, CELL.bytesSaved, request.bytesSaved ?? request.bytesOut);
+      // What the origin would have taken, estimated by the route's mean upstream time so far.
+      const upstream = series.upstreamDuration;
+      if (upstream.count > 0) addAt(cell, CELL.originMsSaved, (upstream.sumSeconds / upstream.count) * 1000);
+    }
+    addAt(cell, CELL.latencySumMs, request.durationMs);
+    const bucket = bucketOf(request.durationMs / 1000);
+    addAt(cell, CELL.latency + bucket, 1);
+    observeInBucket(series.duration, bucket, request.durationMs / 1000);
+    if (request.upstreamMs > 0) {
+      const upstreamBucket = bucketOf(request.upstreamMs / 1000);
+      addAt(cell, CELL.upstream + upstreamBucket, 1);
+      observeInBucket(series.upstreamDuration, upstreamBucket, request.upstreamMs / 1000);
+    }
+  };
+
   const registry: MetricsRegistry = {
     routeSeries(routeId, poolId, targetIds) {
       const key = `${routeId}\n${poolId}`;
@@ -130,33 +164,7 @@ export function createMetricsRegistry(options: { targetStates: () => TargetStatu
       return series;
     },
     unrouted,
-    record(series, request) {
-      const target = targetSeriesOf(series, request.targetId);
-      const index = cellIndex(statusClassIndex(request.status), CACHE_INDEX[request.cacheOutcome]);
-      target.requests[index] = (target.requests[index] ?? 0) + 1;
-      target.bytesOut += request.bytesOut;
-      const cell = (target.cells[index] ??= new Float64Array(CELL_WIDTH));
-      const fromCache = SERVED_FROM_CACHE[request.cacheOutcome];
-      addAt(cell, CELL.requests, 1);
-      addAt(cell, CELL.bytesIn, request.bytesIn ?? 0);
-      addAt(cell, CELL.bytesOut, request.bytesOut);
-      if (request.coalesced) addAt(cell, CELL.coalesced, 1);
-      if (fromCache) {
-        addAt(cell, CELL.bytesSaved, request.bytesSaved ?? request.bytesOut);
-        // What the origin would have taken, estimated by the route's mean upstream time so far.
-        const upstream = series.upstreamDuration;
-        if (upstream.count > 0) addAt(cell, CELL.originMsSaved, (upstream.sumSeconds / upstream.count) * 1000);
-      }
-      addAt(cell, CELL.latencySumMs, request.durationMs);
-      const bucket = bucketOf(request.durationMs / 1000);
-      addAt(cell, CELL.latency + bucket, 1);
-      observeInBucket(series.duration, bucket, request.durationMs / 1000);
-      if (request.upstreamMs > 0) {
-        const upstreamBucket = bucketOf(request.upstreamMs / 1000);
-        addAt(cell, CELL.upstream + upstreamBucket, 1);
-        observeInBucket(series.upstreamDuration, upstreamBucket, request.upstreamMs / 1000);
-      }
-    },
+    record: options.recording === false ? recordNothing : record,
     requestStarted: () => void inFlight++,
     requestFinished: () => void inFlight--,
     connectionOpened: () => void clientConnections++,

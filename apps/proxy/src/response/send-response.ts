@@ -1,13 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 
 import { abandonBody } from "../abandon-body.ts";
-import { ProxyError } from "../errors.ts";
-import { responseWithoutHopByHop } from "../guard/hop-by-hop.ts";
-import { appendVia } from "../guard/request-shape.ts";
 import type { ProxyResponse } from "../origin.ts";
 import type { RequestContext } from "../request-context.ts";
-import { applyHeaderRules } from "../router/apply-header-rules.ts";
+import { toDownstreamHeaders } from "./downstream-headers.ts";
+import { pipeBody } from "./pipe-body.ts";
 
 /**
  * Response stage: the answer goes downstream without hop-by-hop headers, with the route's
@@ -20,12 +17,13 @@ export async function sendResponse(
   ctx: RequestContext,
   via: string,
 ): Promise<void> {
-  const headers = responseWithoutHopByHop(response.headers);
-  if (ctx.route) applyHeaderRules(headers, ctx.route.responseHeaders);
-  headers["via"] = appendVia(headers["via"], via);
-  const hsts = ctx.route?.policies.hsts;
-  if (hsts && ctx.scheme === "https") headers["strict-transport-security"] = hsts;
-  if (ctx.closeConnection && speaksHttp1(res)) headers["connection"] = "close";
+  const hsts = ctx.route?.policies.hsts ?? null;
+  const headers = toDownstreamHeaders(response.headers, {
+    rules: ctx.route?.responseHeaders,
+    via,
+    hsts: ctx.scheme === "https" ? hsts : null,
+    closeConnection: ctx.closeConnection && speaksHttp1(res),
+  });
 
   ctx.status = response.statusCode;
   ctx.cacheOutcome = response.cacheOutcome;
@@ -43,18 +41,11 @@ export async function sendResponse(
     res.end(body);
     return;
   }
-  const streamed = pipeline(body, res);
+  const streamed = pipeBody(body, res);
   body.on("data", (chunk: Buffer) => {
     ctx.bytesOut += chunk.length;
   });
-  try {
-    await streamed;
-  } catch (error) {
-    const clientLeft = !res.writableFinished && res.socket?.destroyed !== false && !body.errored;
-    throw new ProxyError(clientLeft ? "CLIENT_ABORTED" : "UPSTREAM_RESET", clientLeft ? "client" : "upstream", {
-      cause: error,
-    });
-  }
+  await streamed;
 }
 
 /** RFC 9113 §8.2.2: connection-specific fields do not exist in HTTP/2; a stream ends on its own. */
