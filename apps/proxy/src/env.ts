@@ -75,6 +75,8 @@ export const ProxyEnvSchema = z.object({
     .optional(),
   PROXY_PORT: port("PROXY_PORT", 8080),
   PROXY_HOST: z.string().default("0.0.0.0"),
+  /** "on": every data-port connection starts with a PROXY protocol v1/v2 header from a load balancer. */
+  PROXY_PROTOCOL: z.enum(["on", "off"], { message: "PROXY_PROTOCOL must be on or off" }).default("off"),
   /** HTTPS and HTTP/2; opened once a certificate exists. "off": never. */
   PROXY_TLS_PORT: z.union([z.literal("off"), port("PROXY_TLS_PORT", 8443)]).default(8443),
   /** Base64 of the 32 bytes that encrypt certificate keys at rest. Absent: `<CONCIERGE_DATA_DIR>/secret-key`. */
@@ -123,6 +125,7 @@ export interface ProxyEnv {
   databaseUrl: string | undefined;
   port: number;
   host: string;
+  proxyProtocol: boolean;
   tlsPort: number | "off";
   secretKey: string | undefined;
   adminPort: number;
@@ -162,6 +165,7 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
     databaseUrl: env.DATABASE_URL,
     port: env.PROXY_PORT,
     host: env.PROXY_HOST,
+    proxyProtocol: env.PROXY_PROTOCOL === "on",
     tlsPort: env.PROXY_TLS_PORT,
     secretKey: env.CONCIERGE_SECRET_KEY,
     adminPort: env.PROXY_ADMIN_PORT,

@@ -7,6 +7,7 @@ import type { ProxyError } from "./errors.ts";
 import type { CacheOutcome } from "./origin.ts";
 import type { Coding } from "./policy/compression.ts";
 import type { CompiledRateLimit } from "./policy/rate-limit.ts";
+import { peerAddressOf } from "./listener/proxy-protocol.ts";
 
 /**
  * Per-request state shared by the stages. Stages write here and nowhere else; the
@@ -63,7 +64,7 @@ function requestIdOf(req: IncomingMessage): string {
 }
 
 export function createRequestContext(req: IncomingMessage, config: CompiledConfig | undefined): RequestContext {
-  const peerIp = req.socket.remoteAddress ?? "";
+  const peerIp = peerAddressOf(req.socket);
   const encrypted = (req.socket as TLSSocket).encrypted === true;
   return {
     reqId: requestIdOf(req),

@@ -61,7 +61,13 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   const stopTraffic = reportTraffic(() => traffic.take());
   lifecycle.defer("traffic report", () => stopTraffic());
 
-  const listener = await startDataListener({ port: env.port, host: env.host, runtime, log });
+  const listener = await startDataListener({
+    port: env.port,
+    host: env.host,
+    runtime,
+    log,
+    proxyProtocol: env.proxyProtocol,
+  });
   lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));
   log.info({ host: env.host, port: listener.port, revision: sync.status().revision }, "data listening");
   reportToPrimary({ sync, metrics: runtime.metrics });

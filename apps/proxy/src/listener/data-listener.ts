@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { refuseOnSocket } from "../response/refuse-on-socket.ts";
 import type { ProxyRuntime } from "../runtime.ts";
 import { createConnectionTracker } from "./connection-tracker.ts";
+import { acceptingProxyHeaders } from "./proxy-protocol.ts";
 
 /**
  * Listener stage: the downstream sockets. Node's parser (llhttp, strict) refuses malformed
@@ -57,6 +58,8 @@ export async function startDataListener(options: {
   runtime: ProxyRuntime;
   log: Logger;
   limits?: Partial<ListenerLimits>;
+  /** Every connection starts with a PROXY protocol (v1/v2) header from a load balancer. */
+  proxyProtocol?: boolean;
 }): Promise<DataListener> {
   const limits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
   const { runtime, log } = options;
@@ -106,9 +109,10 @@ export async function startDataListener(options: {
     refuseOnSocket(socket, statusForParseError(error.code));
   });
 
-  server.listen(options.port, options.host);
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const front = options.proxyProtocol ? acceptingProxyHeaders(server, limits.headersTimeoutMs, log) : server;
+  front.listen(options.port, options.host);
+  await once(front, "listening");
+  const { port } = front.address() as AddressInfo;
   log.info({ port, host: options.host }, "data listener started");
 
   return {
@@ -116,7 +120,8 @@ export async function startDataListener(options: {
     connections: () => tracker.count(),
     async drain(graceMs) {
       draining = true;
-      server.close();
+      front.close();
+      if (front !== server) server.close();
       for (const socket of tracker.sockets()) {
         const inFlight = answering.get(socket);
         if (inFlight) {

@@ -4,7 +4,10 @@
  * on, every connection must start with one; the address it names replaces the socket's peer
  * address for access control, rate limits, forwarding headers, logs and metrics.
  */
-import { isIPv4, isIPv6, type Socket } from "node:net";
+import type { Server as HttpServer } from "node:http";
+import { createServer, isIPv4, isIPv6, type Server, type Socket } from "node:net";
+
+import type { Logger } from "../logger.ts";
 
 const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 const V1_PREFIX = Buffer.from("PROXY ");
@@ -114,4 +117,21 @@ export function acceptProxyHeader(
   };
   socket.on("data", onData);
   socket.on("error", onError);
+}
+
+/** A TCP front for `server` that takes each connection's PROXY header off before HTTP sees it. */
+export function acceptingProxyHeaders(server: HttpServer, timeoutMs: number, log: Logger): Server {
+  return createServer((socket) =>
+    acceptProxyHeader(
+      socket,
+      timeoutMs,
+      (accepted) => {
+        server.emit("connection", accepted);
+        accepted.resume();
+      },
+      (reason) => {
+        if (log.isLevelEnabled("debug")) log.debug({ reason }, "connection refused: PROXY protocol");
+      },
+    ),
+  );
 }

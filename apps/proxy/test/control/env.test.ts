@@ -40,6 +40,8 @@ describe("parseEnv", () => {
     expect(parseEnv({ PROXY_TLS_PORT: "9443" }).tlsPort).toBe(9443);
     expect(parseEnv({ PROXY_TLS_PORT: "off" }).tlsPort).toBe("off");
     expect(() => parseEnv({ PROXY_TLS_PORT: "on" })).toThrow(EnvError);
+    expect(parseEnv({}).proxyProtocol).toBe(false);
+    expect(parseEnv({ PROXY_PROTOCOL: "on" }).proxyProtocol).toBe(true);
   });
 
   it("treats empty strings as unset", () => {
