@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 import type { MetricsRegistry } from "../metrics/registry.ts";
@@ -36,4 +37,38 @@ export function createConnectionTracker(metrics: MetricsRegistry): ConnectionTra
       });
     },
   };
+}
+
+/**
+ * The connection half of a graceful stop: HTTP/1 connections end now when idle and after their
+ * answer when busy (WebSocket pipes and `skip`ped ones close on their own); at the deadline
+ * whatever is left is destroyed.
+ */
+export async function drainConnections(
+  tracker: ConnectionTracker,
+  options: {
+    answering: WeakMap<Socket, ServerResponse>;
+    upgraded: WeakSet<Socket>;
+    graceMs: number;
+    skip?: (socket: Socket) => boolean;
+  },
+): Promise<void> {
+  for (const socket of tracker.sockets()) {
+    if (options.skip?.(socket)) continue;
+    const inFlight = options.answering.get(socket);
+    if (inFlight) {
+      inFlight.shouldKeepAlive = false;
+      inFlight.once("finish", () => socket.end());
+    } else if (!options.upgraded.has(socket)) {
+      socket.end();
+    }
+  }
+  const deadline = setTimeout(() => {
+    for (const socket of tracker.sockets()) socket.destroy();
+  }, options.graceMs);
+  try {
+    await tracker.allClosed();
+  } finally {
+    clearTimeout(deadline);
+  }
 }

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 
 import { refuseOnSocket } from "../response/refuse-on-socket.ts";
 import type { ProxyRuntime } from "../runtime.ts";
-import { createConnectionTracker } from "./connection-tracker.ts";
+import { createConnectionTracker, drainConnections } from "./connection-tracker.ts";
 import { acceptingProxyHeaders } from "./proxy-protocol.ts";
 
 /**
@@ -122,23 +122,7 @@ export async function startDataListener(options: {
       draining = true;
       front.close();
       if (front !== server) server.close();
-      for (const socket of tracker.sockets()) {
-        const inFlight = answering.get(socket);
-        if (inFlight) {
-          inFlight.shouldKeepAlive = false;
-          inFlight.once("finish", () => socket.end());
-        } else if (!upgraded.has(socket)) {
-          socket.end();
-        }
-      }
-      const deadline = setTimeout(() => {
-        for (const socket of tracker.sockets()) socket.destroy();
-      }, graceMs);
-      try {
-        await tracker.allClosed();
-      } finally {
-        clearTimeout(deadline);
-      }
+      await drainConnections(tracker, { answering, upgraded, graceMs });
     },
   };
 }

@@ -16,7 +16,7 @@ import type { ProxyRuntime } from "../runtime.ts";
 import type { CertificateSource, CompiledCertificates } from "../tls/certificate-store.ts";
 import { selectContext } from "../tls/select-context.ts";
 import { TLS_POLICY } from "../tls/tls-policy.ts";
-import { createConnectionTracker } from "./connection-tracker.ts";
+import { createConnectionTracker, drainConnections } from "./connection-tracker.ts";
 import {
   DEFAULT_LISTENER_LIMITS,
   statusForParseError,
@@ -141,24 +141,13 @@ export async function startTlsListener(options: {
       server.close();
       // GOAWAY: streams in flight finish, no new ones start.
       for (const session of sessions) session.close();
-      for (const socket of tracker.sockets()) {
-        if ((socket as TLSSocket).alpnProtocol === "h2") continue;
-        const inFlight = answering.get(socket);
-        if (inFlight) {
-          inFlight.shouldKeepAlive = false;
-          inFlight.once("finish", () => socket.end());
-        } else if (!upgraded.has(socket)) {
-          socket.end();
-        }
-      }
-      const deadline = setTimeout(() => {
-        for (const socket of tracker.sockets()) socket.destroy();
-      }, graceMs);
-      try {
-        await tracker.allClosed();
-      } finally {
-        clearTimeout(deadline);
-      }
+      await drainConnections(tracker, {
+        answering,
+        upgraded,
+        graceMs,
+        // HTTP/2 sessions were sent GOAWAY above and close once their streams are done.
+        skip: (socket) => (socket as TLSSocket).alpnProtocol === "h2",
+      });
     },
   };
 }
