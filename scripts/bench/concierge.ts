@@ -52,9 +52,9 @@ export async function startWeb(
   return { url };
 }
 
-async function callApi<T>(
+export async function callApi<T>(
   web: WebServer,
-  method: "POST",
+  method: "GET" | "POST" | "PATCH",
   path: string,
   body: unknown,
   headers: Record<string, string>,
@@ -62,7 +62,7 @@ async function callApi<T>(
   const response = await request(`${web.url}${path}`, {
     method,
     headers: { "content-type": "application/json", origin: web.url, ...headers },
-    body: JSON.stringify(body),
+    body: method === "GET" ? undefined : JSON.stringify(body),
   });
   const text = await response.body.text();
   if (response.statusCode >= 300) {
@@ -79,14 +79,19 @@ export interface BenchConfig {
   revision: number;
 }
 
-/** Session → API token → pool of the origins (round robin) → one cache-enabled route for any host. */
-export async function configureThroughApi(web: WebServer, originUrls: string[]): Promise<BenchConfig> {
+/** Session → API token: the headers that authorise API calls as the bench admin. */
+export async function signIn(web: WebServer, tokenName: string): Promise<Record<string, string>> {
   const session = await callApi<unknown>(web, "POST", "/api/v1/session", BENCH_ADMIN, {});
   const cookie = session.setCookie.map((entry) => entry.split(";")[0]).join("; ");
   if (cookie === "") throw new Error("POST /api/v1/session set no cookie");
 
-  const { json: token } = await callApi<{ token: string }>(web, "POST", "/api/v1/tokens", { name: "benchmark" }, { cookie });
-  const bearer = { authorization: `Bearer ${token.token}` };
+  const { json: token } = await callApi<{ token: string }>(web, "POST", "/api/v1/tokens", { name: tokenName }, { cookie });
+  return { authorization: `Bearer ${token.token}` };
+}
+
+/** Signed in → pool of the origins (round robin) → one cache-enabled route for any host. */
+export async function configureThroughApi(web: WebServer, originUrls: string[]): Promise<BenchConfig> {
+  const bearer = await signIn(web, "benchmark");
 
   const { json: pool } = await callApi<{ id: string; revision: number }>(
     web,
@@ -114,6 +119,8 @@ export interface ProxyNode {
   port: number;
   adminPort: number;
   nodeId: string;
+  /** The node's primary process (its workers are its children). */
+  pid: number;
   /** The revision every worker of the node serves, or null. */
   revision(): Promise<number | null>;
   stop(): Promise<void>;
@@ -163,5 +170,12 @@ export async function startProxyNode(
   ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${node.recentOutput()}`);
   });
-  return { port, adminPort, nodeId: options.nodeId, revision: () => readyRevision(adminPort), stop: node.stop };
+  return {
+    port,
+    adminPort,
+    nodeId: options.nodeId,
+    pid: node.child.pid!,
+    revision: () => readyRevision(adminPort),
+    stop: node.stop,
+  };
 }
