@@ -153,7 +153,7 @@ function upstreamHeaders(
   deps: PipelineDeps,
 ): IncomingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
-  withoutDashboardSession(headers);
+  if (!route.servesDashboard) withoutDashboardSession(headers);
   headers.host = ctx.hostHeader;
   setForwardingHeaders(headers, ctx.peerIp, ctx.hostHeader, ctx.scheme, deps.trustedProxies);
   headers.via = appendVia(headers.via, deps.via);

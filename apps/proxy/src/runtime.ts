@@ -41,6 +41,8 @@ export function createProxyRuntime(options: {
   workers?: number;
   /** Ports this node listens on; a revision with a target pointing back at them is refused. */
   ownPorts?: readonly number[];
+  /** The dashboard's origin as this node reaches it: routes to it keep the dashboard's session cookie. */
+  dashboardOrigin?: string;
   /** false: requests are served but not recorded (PROXY_METRICS=off); true when absent. */
   metricsEnabled?: boolean;
 }): ProxyRuntime {
@@ -69,6 +71,7 @@ export function createProxyRuntime(options: {
         metrics,
         workers: options.workers,
         ownPorts: options.ownPorts,
+        dashboardOrigin: options.dashboardOrigin,
       });
     },
     current: () => compiled,

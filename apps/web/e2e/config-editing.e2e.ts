@@ -1,77 +1,32 @@
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
-
-import { hashPassword } from "@concierge/db/password";
-import { createUserRepository } from "@concierge/db/repositories/users";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
-  createTestDatabase,
-  type TestDatabase,
-} from "../../../packages/db/test-support/fresh-database.ts";
-import { ensureBuild, startWeb, type RunningWeb } from "../test/support/start-web.ts";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+  EDITOR,
+  startDashboardUnderTest,
+  VIEWER,
+  type DashboardUnderTest,
+} from "./support/signed-in-dashboard.ts";
 
-const EDITOR = { email: "editor@example.test", password: "editor password 123" };
-const VIEWER = { email: "viewer@example.test", password: "viewer password 123" };
-
-let database: TestDatabase;
-let web: RunningWeb;
-let testBrowser: TestBrowser;
+let dashboard: DashboardUnderTest;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const users = createUserRepository(database.db);
-  await users.create({ email: EDITOR.email, role: "editor", passwordHash: await hashPassword(EDITOR.password) });
-  await users.create({ email: VIEWER.email, role: "viewer", passwordHash: await hashPassword(VIEWER.password) });
-  await ensureBuild();
-  // The dashboard's public origin must be the one the browser uses, or cookie writes are refused.
-  const port = await freePort();
-  web = await startWeb({
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    CONCIERGE_PUBLIC_URL: `http://localhost:${port}`,
-  });
-  testBrowser = await launchBrowser();
+  dashboard = await startDashboardUnderTest();
 }, 300_000);
 
 afterAll(async () => {
-  await testBrowser?.close();
-  await web?.stop();
-  await database?.drop();
+  await dashboard?.close();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
 async function newestRevision(): Promise<number> {
-  const newest = await database.db.configRevision.findFirst({ orderBy: { number: "desc" } });
+  const newest = await dashboard.database.db.configRevision.findFirst({ orderBy: { number: "desc" } });
   return newest?.number ?? 0;
-}
-
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto(`${origin()}/sign-in`);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("signed-in-as").waitFor();
-}
-
-function origin(): string {
-  return `http://localhost:${web.port}`;
 }
 
 describe("editing the configuration in the dashboard", () => {
   it("creates a pool and a route through the forms, shows the revision, rolls back and signs out", async () => {
-    const page = await testBrowser.browser.newPage();
-    await signIn(page, EDITOR);
+    const page = await dashboard.browser.browser.newPage();
+    await dashboard.signIn(page, EDITOR);
 
     await page.getByRole("link", { name: "Pools" }).click();
     await page.getByText("No pools yet").waitFor();
@@ -86,7 +41,7 @@ describe("editing the configuration in the dashboard", () => {
     await page.getByLabel("Target 1 URL").fill("http://127.0.0.1:9");
     await page.getByLabel("Revision message (optional)").fill("first pool");
     await page.getByRole("button", { name: "Create pool" }).click();
-    await page.waitForURL(`${origin()}/pools`);
+    await page.waitForURL(`${dashboard.origin}/pools`);
     await page.getByRole("link", { name: "shop" }).waitFor();
 
     await page.getByRole("link", { name: "Routes" }).click();
@@ -95,7 +50,7 @@ describe("editing the configuration in the dashboard", () => {
     await page.getByLabel("Pool", { exact: true }).selectOption({ label: "shop" });
     await page.getByLabel("Path prefix").fill("/store");
     await page.getByRole("button", { name: "Create route" }).click();
-    await page.waitForURL(`${origin()}/routes`);
+    await page.waitForURL(`${dashboard.origin}/routes`);
     await page.getByRole("link", { name: "storefront" }).waitFor();
 
     const routeRevision = await newestRevision();
@@ -116,17 +71,17 @@ describe("editing the configuration in the dashboard", () => {
 
     await page.getByRole("link", { name: "Routes" }).click();
     await page.getByText("No routes yet").waitFor();
-    expect(await database.db.route.count()).toBe(0);
-    expect(await database.db.pool.count({ where: { name: "shop" } })).toBe(1);
+    expect(await dashboard.database.db.route.count()).toBe(0);
+    expect(await dashboard.database.db.pool.count({ where: { name: "shop" } })).toBe(1);
 
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${origin()}/sign-in`);
+    await page.waitForURL(`${dashboard.origin}/sign-in`);
     await page.close();
   });
 
   it("shows a viewer no edit buttons, and the API refuses their write", async () => {
-    const page = await testBrowser.browser.newPage();
-    await signIn(page, VIEWER);
+    const page = await dashboard.browser.browser.newPage();
+    await dashboard.signIn(page, VIEWER);
 
     await page.getByRole("link", { name: "Pools" }).click();
     await page.getByRole("link", { name: "shop" }).waitFor();
@@ -148,7 +103,7 @@ describe("editing the configuration in the dashboard", () => {
       return response.status;
     });
     expect(status).toBe(403);
-    expect(await database.db.pool.count({ where: { name: "sneaky" } })).toBe(0);
+    expect(await dashboard.database.db.pool.count({ where: { name: "sneaky" } })).toBe(0);
     await page.close();
   });
 });

@@ -44,6 +44,8 @@ export interface CompiledRoute {
   readonly cache: CacheRule;
   readonly policies: CompiledPolicies;
   readonly metrics: RouteSeries;
+  /** Every target is the dashboard itself, which needs its own session cookie; other origins never see it. */
+  readonly servesDashboard: boolean;
 }
 
 export class ConfigCompileError extends Error {
@@ -60,6 +62,8 @@ export function compileConfig(
     workers?: number;
     /** Ports this node listens on (data, TLS, admin); a target on one of them at our own address is a loop. */
     ownPorts?: readonly number[];
+    /** The dashboard's origin as proxy nodes reach it (CONCIERGE_WEB_URL). */
+    dashboardOrigin?: string;
   },
 ): CompiledConfig {
   refuseSelfTargets(snapshot, deps.ownPorts ?? []);
@@ -79,16 +83,27 @@ export function compileConfig(
   }
 
   const targetIdsByPool = new Map(snapshot.pools.map((pool) => [pool.id, pool.targets.map((target) => target.id)]));
+  const dashboardPools = new Set(
+    snapshot.pools
+      .filter((pool) => pool.targets.length > 0 && pool.targets.every((target) => new URL(target.url).origin === deps.dashboardOrigin))
+      .map((pool) => pool.id),
+  );
   const routes = snapshot.routes.map((route) => {
     const pool = pools.get(route.poolId);
     if (!pool) throw new ConfigCompileError(`pool ${route.poolId} is missing after compiling pools`);
     const metrics = deps.metrics.routeSeries(route.id, route.poolId, targetIdsByPool.get(route.poolId) ?? []);
-    return compileRoute(route, pool, metrics, deps.workers ?? 1);
+    return compileRoute(route, pool, metrics, deps.workers ?? 1, dashboardPools.has(route.poolId));
   });
   return { revision, router: compileRouter(routes), pools, routes };
 }
 
-function compileRoute(route: Route, pool: CompiledPool, metrics: RouteSeries, workers: number): CompiledRoute {
+function compileRoute(
+  route: Route,
+  pool: CompiledPool,
+  metrics: RouteSeries,
+  workers: number,
+  servesDashboard: boolean,
+): CompiledRoute {
   return {
     id: route.id,
     name: route.name,
@@ -104,6 +119,7 @@ function compileRoute(route: Route, pool: CompiledPool, metrics: RouteSeries, wo
     cache: route.cache,
     policies: compilePolicies(route.policies, workers),
     metrics,
+    servesDashboard,
   };
 }
 

@@ -33,6 +33,7 @@ function route(
     cache: DEFAULT_CACHE_RULE,
     policies: compilePolicies(DEFAULT_ROUTE_POLICIES, 1),
     metrics: metrics.routeSeries(id, "pool", []),
+    servesDashboard: false,
   };
 }
 

@@ -83,7 +83,12 @@ export interface Proxy {
 }
 
 export async function startProxy(
-  options: { snapshot?: ConfigSnapshot; trustedProxies?: string[]; limits?: Partial<ListenerLimits> } = {},
+  options: {
+    snapshot?: ConfigSnapshot;
+    trustedProxies?: string[];
+    limits?: Partial<ListenerLimits>;
+    dashboardOrigin?: string;
+  } = {},
 ): Promise<Proxy> {
   const log = pino({ level: "silent" });
   const runtime = createProxyRuntime({
@@ -91,6 +96,7 @@ export async function startProxy(
     pseudonym: PSEUDONYM,
     cacheMaxBytes: 1_000_000,
     trustedProxies: options.trustedProxies ?? [],
+    dashboardOrigin: options.dashboardOrigin,
   });
   if (options.snapshot) runtime.apply(options.snapshot, 1);
   const listener = await startDataListener({ port: 0, host: "127.0.0.1", runtime, log, limits: options.limits });
