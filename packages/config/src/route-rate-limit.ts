@@ -9,7 +9,7 @@ export type TokenBucket = z.output<typeof TokenBucketSchema>;
 
 /**
  * Limits for one route, per proxy node: each worker enforces its share (limit ÷ workers),
- * see docs/decisions/0007-rate-limits-per-worker.md. Over a bucket → 429 with Retry-After.
+ * see docs/decisions/0005-rate-limits-per-worker.md. Over a bucket → 429 with Retry-After.
  */
 export const RateLimitSchema = z.strictObject({
   /** All clients of the route together. */

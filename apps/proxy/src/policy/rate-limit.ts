@@ -5,7 +5,7 @@ import { fullBucket, takeToken, type BucketShape, type TokenBucket } from "./tok
 /**
  * A route's limits on one worker. Each worker enforces its share of the configured numbers
  * (limit ÷ workers, at least 1), so a node as a whole stays near them without shared state:
- * docs/decisions/0007-rate-limits-per-worker.md. State starts fresh with each revision.
+ * docs/decisions/0005-rate-limits-per-worker.md. State starts fresh with each revision.
  */
 export interface CompiledRateLimit {
   /** 0 when the request may pass; else the seconds to put in Retry-After. */
