@@ -1,4 +1,3 @@
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { issueCertificate } from "../../proxy/test/tls/support/issue-certificate.ts";
