@@ -21,9 +21,9 @@ import { request } from "undici";
 import { createCleanup, type Cleanup } from "./cleanup.ts";
 import { configureThroughApi, startProxyNode, startWeb, type BenchConfig } from "./concierge.ts";
 import { openBenchDatabase } from "./database.ts";
+import { startOrigins, type Origins } from "./origins.ts";
 import { startNginx } from "./nginx.ts";
 import type { OpenLoopResult } from "./open-loop.ts";
-import { startProcess } from "./processes.ts";
 import { measurePropagation } from "./propagation.ts";
 import {
   latencyTable,
@@ -87,42 +87,6 @@ function say(message: string): void {
 function version(command: string, args: string[]): string {
   const { stdout, stderr } = spawnSync(command, args, { encoding: "utf8" });
   return `${stdout ?? ""}${stderr ?? ""}`.trim().split("\n")[0] ?? command;
-}
-
-interface Origins {
-  ports: number[];
-  /** Requests per path summed over the origins. */
-  counts(): Promise<Record<string, number>>;
-}
-
-async function startOrigins(cleanup: Cleanup): Promise<Origins> {
-  const ports: number[] = [];
-  for (let index = 1; index <= 3; index++) {
-    const origin = startProcess(
-      cleanup,
-      `origin ${index}`,
-      process.execPath,
-      ["--import", "tsx", join(root, "scripts/bench/origin.ts")],
-      {
-        cwd: root,
-      },
-    );
-    const [, port] = await origin.waitForLine(/^listening (\d+)$/, 20_000);
-    ports.push(Number(port));
-  }
-  return {
-    ports,
-    async counts() {
-      const totals: Record<string, number> = {};
-      for (const port of ports) {
-        const { body } = await request(`http://127.0.0.1:${port}/stats`);
-        const { counts } = (await body.json()) as { counts: Record<string, number> };
-        for (const [path, count] of Object.entries(counts))
-          totals[path] = (totals[path] ?? 0) + count;
-      }
-      return totals;
-    },
-  };
 }
 
 /** A cached path must come from the cache on its third request; /nostore never. */
@@ -274,7 +238,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   cleanup.defer("bench data folder", () => rm(dataDir, { recursive: true, force: true }));
 
   say("starting the origins and the database");
-  const origins = await startOrigins(cleanup);
+  const origins = await startOrigins(cleanup, root);
   const database = await openBenchDatabase(cleanup, join(dataDir, "installation"));
 
   const outputDir = join(root, ".concierge", "bench");

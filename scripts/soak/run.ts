@@ -21,8 +21,8 @@ import {
   type WebServer,
 } from "../bench/concierge.ts";
 import { openBenchDatabase } from "../bench/database.ts";
+import { startOrigins } from "../bench/origins.ts";
 import { percentile } from "../bench/open-loop.ts";
-import { startProcess } from "../bench/processes.ts";
 import { startConfigChurn, type SoakConfig } from "./config-churn.ts";
 import { startMixedTraffic, type TrafficMix } from "./mixed-traffic.ts";
 import { childPids, residentMiB } from "./process-memory.ts";
@@ -64,23 +64,6 @@ function say(message: string): void {
   process.stdout.write(`[soak] ${message}\n`);
 }
 
-async function startOrigins(cleanup: Cleanup): Promise<string[]> {
-  const urls: string[] = [];
-  for (let index = 1; index <= 3; index++) {
-    const origin = startProcess(
-      cleanup,
-      `origin ${index}`,
-      process.execPath,
-      ["--import", "tsx", join(root, "scripts/bench/origin.ts")],
-      {
-        cwd: root,
-      },
-    );
-    const [, port] = await origin.waitForLine(/^listening (\d+)$/, 20_000);
-    urls.push(`http://127.0.0.1:${port}`);
-  }
-  return urls;
-}
 
 /** A pool of the three origins and one route per path, as an operator would set them up. */
 async function configure(
@@ -127,7 +110,7 @@ async function main(cleanup: Cleanup): Promise<boolean> {
   cleanup.defer("soak data folder", () => rm(dataDir, { recursive: true, force: true }));
 
   say("starting the origins and the database");
-  const originUrls = await startOrigins(cleanup);
+  const originUrls = (await startOrigins(cleanup, root)).urls;
   const database = await openBenchDatabase(cleanup, join(dataDir, "installation"));
 
   say("starting the web server and configuring Concierge through its API");

@@ -8,6 +8,9 @@ import { createUpstreams, type Upstreams } from "../../src/upstream/upstreams.ts
 import { poolOf, silentLog, waitFor } from "./support/pools.ts";
 import { deadUrl, startOrigin, type TestOrigin } from "./support/start-origin.ts";
 
+/** The slow origin's answer time: far above any scheduling hiccup of a busy test machine. */
+const SLOW_ORIGIN_MS = 150;
+
 const upstreamsInTest: Upstreams[] = [];
 const originsInTest: TestOrigin[] = [];
 
@@ -76,8 +79,7 @@ describe("forwardRequest: balancing across real origins", () => {
 
   it("two choices steers away from a slow origin", async () => {
     const fast = await origins(2);
-    // Far slower than any scheduling hiccup of a busy test machine.
-    const [slow] = await origins(1, (_req, res) => setTimeout(() => res.end("slow"), 150));
+    const [slow] = await origins(1, (_req, res) => setTimeout(() => res.end("slow"), SLOW_ORIGIN_MS));
     const pool = compileOne(
       newUpstreams(),
       poolOf([...fast, slow!].map((origin) => origin.url), { algorithm: "two_choices" }),

@@ -1,0 +1,42 @@
+/** Three origin processes on loopback (scripts/bench/origin.ts), shared by the benchmark and the soak. */
+import { join } from "node:path";
+
+import { request } from "undici";
+
+import type { Cleanup } from "./cleanup.ts";
+import { startProcess } from "./processes.ts";
+
+export interface Origins {
+  ports: number[];
+  urls: string[];
+  /** Requests per path summed over the origins. */
+  counts(): Promise<Record<string, number>>;
+}
+
+export async function startOrigins(cleanup: Cleanup, root: string): Promise<Origins> {
+  const ports: number[] = [];
+  for (let index = 1; index <= 3; index++) {
+    const origin = startProcess(
+      cleanup,
+      `origin ${index}`,
+      process.execPath,
+      ["--import", "tsx", join(root, "scripts/bench/origin.ts")],
+      { cwd: root },
+    );
+    const [, port] = await origin.waitForLine(/^listening (\d+)$/, 20_000);
+    ports.push(Number(port));
+  }
+  return {
+    ports,
+    urls: ports.map((port) => `http://127.0.0.1:${port}`),
+    async counts() {
+      const totals: Record<string, number> = {};
+      for (const port of ports) {
+        const { body } = await request(`http://127.0.0.1:${port}/stats`);
+        const { counts } = (await body.json()) as { counts: Record<string, number> };
+        for (const [path, count] of Object.entries(counts)) totals[path] = (totals[path] ?? 0) + count;
+      }
+      return totals;
+    },
+  };
+}
