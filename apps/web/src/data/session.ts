@@ -1,4 +1,5 @@
 import { hashPassword, verifyPassword } from "@concierge/db/password";
+import { recordAuditEntry } from "@concierge/db/repositories/audit";
 import { createSessionRepository } from "@concierge/db/repositories/sessions";
 import { createUserRepository, type Role } from "@concierge/db/repositories/users";
 import { hashToken } from "@concierge/db/token-hash";
@@ -53,12 +54,21 @@ export async function signIn(
   if (!succeeded || user === null) throw new UnauthorizedError(WRONG_CREDENTIALS);
 
   const token = createSecretToken();
-  const { expiresAt } = await createSessionRepository(db()).create({
-    tokenHash: hashToken(token),
-    userId: user.id,
-    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
-    clientIp: client.address,
-    ...(userAgent ? { userAgent: userAgent.slice(0, 512) } : {}),
+  const { expiresAt } = await db().$transaction(async (tx) => {
+    const session = await createSessionRepository(tx).create({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      clientIp: client.address,
+      ...(userAgent ? { userAgent: userAgent.slice(0, 512) } : {}),
+    });
+    await recordAuditEntry(tx, {
+      actorId: user.id,
+      action: "session.create",
+      entityType: "session",
+      clientIp: client.address,
+    });
+    return session;
   });
   const { id, email, role, mustChangePassword } = user;
   return { token, expiresAt, user: { id, email, role, mustChangePassword } };

@@ -3,6 +3,7 @@ import {
   type ApiTokenRecord,
 } from "@concierge/db/repositories/api-tokens";
 import { NotFoundError } from "@concierge/db/errors";
+import { recordAuditEntry } from "@concierge/db/repositories/audit";
 import { hashToken } from "@concierge/db/token-hash";
 import { z } from "zod";
 
@@ -38,11 +39,21 @@ export async function createToken(
   input: CreateToken,
 ): Promise<ApiTokenDto & { token: string }> {
   const token = createSecretToken(TOKEN_PREFIX);
-  const created = await createApiTokenRepository(db()).create({
-    name: input.name,
-    tokenHash: hashToken(token),
-    prefix: token.slice(0, VISIBLE_CHARACTERS),
-    userId: actor.id,
+  const created = await db().$transaction(async (tx) => {
+    const record = await createApiTokenRepository(tx).create({
+      name: input.name,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, VISIBLE_CHARACTERS),
+      userId: actor.id,
+    });
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: "token.create",
+      entityType: "api_token",
+      entityId: record.id,
+      after: { name: record.name, prefix: record.prefix },
+    });
+    return record;
   });
   return { ...toApiTokenDto(created), token };
 }
@@ -58,5 +69,14 @@ export async function revokeToken(actor: Actor, id: string): Promise<void> {
   ) {
     throw new NotFoundError(`No token has id ${id}`);
   }
-  await tokens.revoke(id, new Date());
+  await db().$transaction(async (tx) => {
+    await createApiTokenRepository(tx).revoke(id, new Date());
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: "token.revoke",
+      entityType: "api_token",
+      entityId: id,
+      before: { name: token.name, prefix: token.prefix },
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from "@concierge/db/errors";
 import { hashPassword } from "@concierge/db/password";
 import { createApiTokenRepository } from "@concierge/db/repositories/api-tokens";
+import { recordAuditEntry } from "@concierge/db/repositories/audit";
 import { createSessionRepository } from "@concierge/db/repositories/sessions";
 import { createUserRepository, type UserRecord } from "@concierge/db/repositories/users";
 import { hashToken } from "@concierge/db/token-hash";
@@ -69,22 +70,30 @@ export async function createUser(
   input: CreateUser,
 ): Promise<UserDto & { inviteUrl?: string }> {
   requireRole(actor, "admin");
-  const users = createUserRepository(db());
-  if (input.password !== undefined) {
-    const user = await users.create({
+  const passwordHash =
+    input.password === undefined ? undefined : await hashPassword(input.password);
+  const invite = passwordHash === undefined ? createSecretToken() : undefined;
+  const user = await db().$transaction(async (tx) => {
+    const created = await createUserRepository(tx).create({
       email: input.email,
       role: input.role,
-      passwordHash: await hashPassword(input.password),
+      ...(invite === undefined
+        ? { passwordHash }
+        : {
+            inviteTokenHash: hashToken(invite),
+            inviteExpiresAt: new Date(Date.now() + INVITE_TTL_MS),
+          }),
     });
-    return toUserDto(user);
-  }
-  const invite = createSecretToken();
-  const user = await users.create({
-    email: input.email,
-    role: input.role,
-    inviteTokenHash: hashToken(invite),
-    inviteExpiresAt: new Date(Date.now() + INVITE_TTL_MS),
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: invite === undefined ? "user.create" : "user.invite",
+      entityType: "user",
+      entityId: created.id,
+      after: { email: created.email, role: created.role },
+    });
+    return created;
   });
+  if (invite === undefined) return toUserDto(user);
   const inviteUrl = new URL(
     `/invite?token=${encodeURIComponent(invite)}`,
     env().CONCIERGE_PUBLIC_URL,
@@ -126,6 +135,18 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUser): P
       await createSessionRepository(tx).revokeAllOfUser(id, now);
       await createApiTokenRepository(tx).revokeAllOfUser(id, now);
     }
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: "user.update",
+      entityType: "user",
+      entityId: id,
+      before: { role: user.role, disabled: user.disabledAt !== null },
+      after: {
+        role: result.role,
+        disabled: result.disabledAt !== null,
+        passwordSet: passwordHash !== undefined,
+      },
+    });
     return result;
   });
   if (input.disabled === true || passwordHash !== undefined) disconnectUser(id);
@@ -148,6 +169,13 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
       throw new ConflictError("The last admin cannot be removed");
     }
     await users.delete(id);
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: "user.delete",
+      entityType: "user",
+      entityId: id,
+      before: { email: user.email, role: user.role },
+    });
   });
   disconnectUser(id);
 }
