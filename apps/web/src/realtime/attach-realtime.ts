@@ -9,6 +9,7 @@ import {
   type NodeToServerEvents,
   type ServerToNodeEvents,
 } from "@concierge/config/realtime";
+import { findLiveNodeToken } from "@concierge/db/repositories/node-tokens";
 import { hashToken } from "@concierge/db/token-hash";
 import type { Logger } from "pino";
 import { Server, type Namespace } from "socket.io";
@@ -34,11 +35,6 @@ const TargetListSchema = z.array(TargetLiveSchema).max(10_000);
 /** Browsers subscribed to one node's ticks (or "all") are in this room. */
 const liveRoom = (nodeId: string) => `live:${nodeId}`;
 const ALL_NODES_TICK_MS = 1_000;
-
-/** The query belongs in a packages/db node-tokens repository once there is one. */
-function findLiveNodeToken(tokenHash: string): Promise<{ id: string } | null> {
-  return db().nodeToken.findFirst({ where: { tokenHash, revokedAt: null }, select: { id: true } });
-}
 
 export interface Realtime {
   io: Server;
@@ -100,7 +96,7 @@ export function attachRealtime(
   nodes.use((socket, next) => {
     const handshake = NodeHandshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success) return next(new Error("unauthorized"));
-    findLiveNodeToken(hashToken(handshake.data.token))
+    findLiveNodeToken(db(), hashToken(handshake.data.token))
       .then((token) => {
         if (token === null) return next(new Error("unauthorized"));
         socket.data = { nodeId: handshake.data.nodeId };
