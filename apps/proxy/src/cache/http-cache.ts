@@ -8,7 +8,7 @@
  * - a stored answer reaches an Authorization request only when it says public, s-maxage or must-revalidate;
  * - CDN-Cache-Control or Surrogate-Control addressed to this cache replaces Cache-Control and
  *   Expires for freshness, but never makes a private or no-store answer storable;
- * - partial answers are never stored; a single range of a fresh, complete stored answer is cut from it;
+ * - partial answers are never stored; ranges are cut from the whole answer, fetched once (range-answer.ts);
  * - the key always holds scheme, host and path; Vary selects among variants, Vary: * is never reused;
  * - every answer carries Cache-Status (the forms are listed in cache-status.ts); every answer from
  *   storage carries Age;
@@ -21,8 +21,6 @@ import { Readable } from "node:stream";
 
 import type { CacheableRequest, CacheOutcome, FetchOrigin, OriginResponse, ProxyResponse } from "../origin.ts";
 import { teeBody } from "./body-collector.ts";
-import type { ByteRange } from "./byte-range.ts";
-import { toByteRange } from "./byte-range.ts";
 import type { CacheKey } from "./cache-key.ts";
 import { toCacheKey, toSecondaryKey } from "./cache-key.ts";
 import type { CacheStatusParts, ForwardReason } from "./cache-status.ts";
@@ -42,6 +40,7 @@ import { toInvalidatedResources } from "./invalidation.ts";
 import { createMemoryStore } from "./memory-store.ts";
 import type { PurgeSelector } from "./purge.ts";
 import { purgeStore } from "./purge.ts";
+import { answerRange, toWholeRequest } from "./range-answer.ts";
 import { hasAnyCookie } from "./request-cookies.ts";
 import { toResponseDirectives, withSurrogateCapability } from "./response-directives.ts";
 import { toNotStoredReason } from "./storage-decision.ts";
@@ -183,12 +182,11 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     request: CacheableRequest,
     parts: CacheStatusParts,
     cacheOutcome: CacheOutcome,
-    range?: ByteRange,
   ): ProxyResponse {
     store.touch(stored);
     const age = String(Math.floor(toCurrentAgeSeconds(stored, now())));
     const cacheStatus = status(stored.headers["cache-status"], parts);
-    const body = range ? stored.body.subarray(range.start, range.end + 1) : stored.body;
+    const { body } = stored;
     const bytesSaved = request.method === "HEAD" ? 0 : body.length;
     // RFC 9110 §13.1: conditionals apply to the selected representation, i.e. a successful answer.
     if (stored.statusCode === 200 && isNotModified(request.headers, stored.headers)) {
@@ -200,12 +198,8 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     const headers = copyHeaders(stored.headers);
     headers["age"] = age;
     headers["cache-status"] = cacheStatus;
-    if (range) {
-      headers["content-range"] = `bytes ${range.start}-${range.end}/${stored.body.length}`;
-      headers["content-length"] = String(body.length);
-    }
-    const statusCode = range ? 206 : stored.statusCode;
-    return { statusCode, headers, body: request.method === "HEAD" ? null : body, cacheOutcome, bytesSaved };
+    const sentBody = request.method === "HEAD" ? null : body;
+    return { statusCode: stored.statusCode, headers, body: sentBody, cacheOutcome, bytesSaved };
   }
 
   function passThrough(response: OriginResponse, parts: CacheStatusParts, cacheOutcome: CacheOutcome): ProxyResponse {
@@ -334,26 +328,19 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     return passThrough(response, { fwd: "method" }, "bypass");
   }
 
-  /**
-   * RFC 9110 §14.2: a single range of a fresh, complete stored answer is cut from storage. Partial
-   * answers are never stored, so every other range request (If-Range included) goes to the origin.
-   */
+  /** RFC 9110 §14.2: the whole answer goes through the cache as for any GET, then the ranges are cut from it. */
   async function serveRange(request: CacheableRequest, fetchOrigin: FetchOrigin): Promise<ProxyResponse> {
-    const { stored } = lookup(request, toCacheKey(request));
-    if (stored && stored.statusCode === 200 && request.headers["if-range"] === undefined) {
-      const range = toByteRange(request.headers.range, stored.body.length);
-      if (range && evaluate(stored, request).kind === "fresh") {
-        return fromStorage(stored, request, { hit: true }, "hit", range);
-      }
-    }
-    return forward(request, fetchOrigin, { fwd: "bypass", detail: "range" }, "bypass");
+    const whole = await serveReadable(toWholeRequest(request), fetchOrigin);
+    return answerRange(whole, request, Math.min(request.rule.maxObjectBytes, options.maxBytes), () =>
+      forward(request, fetchOrigin, { fwd: "bypass", detail: "range" }, "bypass"),
+    );
   }
 
   async function serveReadable(request: CacheableRequest, fetchOrigin: FetchOrigin): Promise<ProxyResponse> {
     if (hasAnyCookie(request.headers.cookie, request.rule.bypassCookies)) {
       return forward(request, fetchOrigin, { fwd: "bypass", detail: "cookie" }, "bypass");
     }
-    if (request.headers.range !== undefined) return serveRange(request, fetchOrigin);
+    if (request.headers.range !== undefined && request.method === "GET") return serveRange(request, fetchOrigin);
     const exchange: Exchange = { request, key: toCacheKey(request), fetchOrigin };
     const coalesces = request.method === "GET" && request.headers.authorization === undefined;
 
@@ -367,7 +354,9 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
       usage = found.stored ? evaluate(found.stored, request) : undefined;
       if (found.stored && usage?.kind === "fresh") {
         counters.coalesced += 1;
-        return fromStorage(found.stored, request, { hit: true, detail: "coalesced" }, "hit");
+        const answer = fromStorage(found.stored, request, { hit: true, detail: "coalesced" }, "hit");
+        answer.coalesced = true;
+        return answer;
       }
     }
 
