@@ -133,7 +133,13 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
   const live =
     env.nodeToken === undefined
       ? undefined
-      : startLivePublisher({ webUrl: env.webUrl, token: env.nodeToken, nodeId, log });
+      : startLivePublisher({
+          webUrl: env.webUrl,
+          token: env.nodeToken,
+          nodeId,
+          log,
+          answer: (question) => reports.ask(question),
+        });
   if (live) lifecycle.defer("live publisher", () => live.close());
   else log.info({}, "PROXY_NODE_TOKEN is not set; live metrics are not sent to the dashboard");
 

@@ -5,6 +5,7 @@
  */
 import { createDb } from "@concierge/db/client";
 
+import { answerQuestions } from "./admin/answer-questions.ts";
 import { reportToPrimary, reportTraffic } from "./admin/worker-report.ts";
 import { resolvePseudonym } from "./config/pseudonym.ts";
 import { startPurgeListener } from "./config/watch-purges.ts";
@@ -72,6 +73,7 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));
   log.info({ host: env.host, port: listener.port, revision: sync.status().revision }, "data listening");
   reportToPrimary({ sync, metrics: runtime.metrics });
+  answerQuestions({ nodeId, worker: env.workerSlot ?? 1, current: () => runtime.current(), cache: runtime.cache });
 
   if (db && env.tlsPort !== "off") {
     await serveTls({

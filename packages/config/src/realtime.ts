@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import type { NodeQuestionEvents } from "./node-questions.ts";
+
 /**
  * The live contract between proxy nodes (senders), the web server (aggregator) and browsers.
  * Nodes push a `MetricsDelta` once a second on `/nodes`; the web sums deltas per node and over
@@ -216,7 +218,7 @@ export interface NodeToServerEvents {
 }
 
 /** `/nodes` namespace, web → node. */
-export type ServerToNodeEvents = Record<never, never>;
+export type ServerToNodeEvents = NodeQuestionEvents;
 
 /** `/dashboard` namespace, web → browser. */
 export interface DashboardServerEvents {

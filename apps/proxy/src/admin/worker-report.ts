@@ -2,7 +2,10 @@
  * What workers tell the primary over the cluster's IPC channel: their config status when it
  * changes, their metrics when the admin port is scraped, and their traffic once a second. The
  * primary answers /readyz and /metrics, and sends live ticks and rollups, for the whole node.
+ * The primary also passes on the dashboard's questions (explain, probe) to one worker.
  */
+import type { NodeQuestion, NodeReply } from "@concierge/config/node-questions";
+
 import type { ConfigSyncStatus } from "../config/watch-revisions.ts";
 import type { TrafficInterval } from "../metrics/interval-reader.ts";
 
@@ -12,20 +15,27 @@ export const INTERVAL_MS = 1_000;
 export type WorkerMessage =
   | { type: "concierge:status"; status: ConfigSyncStatus }
   | { type: "concierge:metrics"; requestId: number; text: string }
-  | { type: "concierge:interval"; interval: TrafficInterval };
+  | { type: "concierge:interval"; interval: TrafficInterval }
+  | { type: "concierge:answer"; requestId: number; reply: NodeReply };
 
-export type PrimaryMessage = { type: "concierge:collect-metrics"; requestId: number };
+export type PrimaryMessage =
+  | { type: "concierge:collect-metrics"; requestId: number }
+  | { type: "concierge:ask"; requestId: number; question: NodeQuestion };
+
+const WORKER_MESSAGE_TYPES = new Set(["concierge:status", "concierge:metrics", "concierge:interval", "concierge:answer"]);
 
 export function isWorkerMessage(message: unknown): message is WorkerMessage {
-  const type = (message as { type?: unknown } | null)?.type;
-  return type === "concierge:status" || type === "concierge:metrics" || type === "concierge:interval";
+  return WORKER_MESSAGE_TYPES.has(String((message as { type?: unknown } | null)?.type));
 }
 
-function isPrimaryMessage(message: unknown): message is PrimaryMessage {
-  return (message as { type?: unknown } | null)?.type === "concierge:collect-metrics";
+export function isPrimaryMessage<Type extends PrimaryMessage["type"]>(
+  message: unknown,
+  type: Type,
+): message is Extract<PrimaryMessage, { type: Type }> {
+  return (message as { type?: unknown } | null)?.type === type;
 }
 
-const send = (message: WorkerMessage) => {
+export const send = (message: WorkerMessage) => {
   if (process.connected) process.send?.(message);
 };
 
@@ -37,7 +47,7 @@ export function reportToPrimary(options: {
   send({ type: "concierge:status", status: options.sync.status() });
   options.sync.onChange((status) => send({ type: "concierge:status", status }));
   process.on("message", (message) => {
-    if (!isPrimaryMessage(message)) return;
+    if (!isPrimaryMessage(message, "concierge:collect-metrics")) return;
     send({ type: "concierge:metrics", requestId: message.requestId, text: options.metrics.toPrometheus() });
   });
 }

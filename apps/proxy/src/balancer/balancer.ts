@@ -40,6 +40,8 @@ export interface Balancer {
     input: PickInput,
     tried?: ReadonlySet<T>,
   ): T | undefined;
+  /** The target `pick` would choose now, without taking a turn; absent where the choice is random. */
+  peek?<T extends BalancerTarget>(eligible: readonly T[], input: PickInput): T | undefined;
   /** Response headers to add once `target` answered, e.g. the sticky cookie. */
   responseHeaders?(target: BalancerTarget, input: PickInput): Record<string, string> | undefined;
 }

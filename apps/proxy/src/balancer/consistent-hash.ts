@@ -24,7 +24,7 @@ interface Ring {
 export function createConsistentHash(hashKey: HashKey): Balancer {
   let ring: Ring | undefined;
 
-  return {
+  const balancer: Balancer = {
     strategy: "consistent_hash",
     pick(eligible, input, tried) {
       if (eligible.length === 0) return undefined;
@@ -37,7 +37,10 @@ export function createConsistentHash(hashKey: HashKey): Balancer {
       }
       return undefined;
     },
+    // The ring depends on the eligible list only: picking takes no turn.
+    peek: (eligible, input) => balancer.pick(eligible, input),
   };
+  return balancer;
 }
 
 function keyOf(hashKey: HashKey, input: PickInput): string {

@@ -20,6 +20,10 @@ export function createLeastConnections(): Balancer {
       if (lowestLoad === Number.POSITIVE_INFINITY) return undefined;
       return weights.pick(eligible, tried, hasLowestLoad);
     },
+    peek(eligible) {
+      lowestLoad = Math.min(...eligible.map(loadOf));
+      return weights.peek(eligible, hasLowestLoad);
+    },
   };
 }
 

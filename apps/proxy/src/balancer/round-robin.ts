@@ -17,5 +17,6 @@ export function createRoundRobin(): Balancer {
       }
       return undefined;
     },
+    peek: (eligible) => eligible[cursor % Math.max(eligible.length, 1)],
   };
 }

@@ -6,5 +6,6 @@ export function createSmoothWeighted(): Balancer {
   return {
     strategy: "weighted_round_robin",
     pick: (eligible, _input, tried) => weights.pick(eligible, tried),
+    peek: (eligible) => weights.peek(eligible),
   };
 }

@@ -30,4 +30,19 @@ export class SmoothWeights {
     if (best) this.#current.set(best.id, bestCurrent - total);
     return best;
   }
+
+  /** The target `pick` would choose, leaving the current weights as they are. */
+  peek<T extends BalancerTarget>(eligible: readonly T[], isCandidate?: (target: T) => boolean): T | undefined {
+    let best: T | undefined;
+    let bestCurrent = Number.NEGATIVE_INFINITY;
+    for (const target of eligible) {
+      if (isCandidate && !isCandidate(target)) continue;
+      const current = (this.#current.get(target.id) ?? 0) + target.weight;
+      if (current > bestCurrent) {
+        best = target;
+        bestCurrent = current;
+      }
+    }
+    return best;
+  }
 }

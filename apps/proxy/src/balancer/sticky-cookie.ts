@@ -37,6 +37,10 @@ export function createStickyCookie(options: Pool["stickyCookie"]): Balancer {
       }
       return weights.pick(eligible, tried);
     },
+    peek(eligible, input) {
+      const wanted = readCookie(input.headers.cookie, options.name);
+      return eligible.find((target) => tokenOf(target) === wanted) ?? weights.peek(eligible);
+    },
     responseHeaders(target, input) {
       const token = tokenOf(target);
       if (readCookie(input.headers.cookie, options.name) === token) return undefined;

@@ -70,6 +70,19 @@ export interface HttpCache {
   /** Number of objects removed. */
   purge(selector: PurgeSelector): number;
   stats(): HttpCacheStats;
+  /** The request's key and what is stored under it now; moves nothing in the eviction order. */
+  inspect(request: CacheableRequest): CacheInspection;
+}
+
+export interface CacheInspection {
+  key: string;
+  stored: {
+    statusCode: number;
+    ageSeconds: number;
+    lifetimeSeconds: number;
+    freshness: "fresh" | "stale";
+    sizeBytes: number;
+  } | null;
 }
 
 export interface HttpCacheOptions {
@@ -419,6 +432,24 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
 
     stats() {
       return { ...store.usage(), ...counters };
+    },
+
+    inspect(request) {
+      const key = toCacheKey(request);
+      const { stored } = lookup(request, key);
+      if (!stored) return { key: key.primary, stored: null };
+      const ageSeconds = Math.floor(toCurrentAgeSeconds(stored, now()));
+      const lifetimeSeconds = stored.freshnessLifetimeSeconds;
+      return {
+        key: key.primary,
+        stored: {
+          statusCode: stored.statusCode,
+          ageSeconds,
+          lifetimeSeconds,
+          freshness: lifetimeSeconds > ageSeconds ? "fresh" : "stale",
+          sizeBytes: stored.sizeBytes,
+        },
+      };
     },
   };
 }

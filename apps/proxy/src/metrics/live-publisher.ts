@@ -1,3 +1,5 @@
+import { formatIssues } from "@concierge/config/format-issues";
+import { NodeQuestionSchema, type NodeQuestion, type NodeReply } from "@concierge/config/node-questions";
 import {
   LATENCY_BUCKET_COUNT,
   emptyCounters,
@@ -91,13 +93,17 @@ export interface LivePublisher {
 /**
  * The node's socket.io client on the web's `/nodes` namespace. socket.io-client reconnects on
  * its own after a web restart or a network blip; nothing is queued meanwhile (volatile emits,
- * and nothing is emitted while disconnected), so a long outage costs no memory.
+ * and nothing is emitted while disconnected), so a long outage costs no memory. The web's
+ * questions (`node:ask`) are validated here, since the node does not take them on trust, and
+ * acknowledged with `answer`'s reply.
  */
 export function startLivePublisher(options: {
   webUrl: string;
   token: string;
   nodeId: string;
   log: Logger;
+  /** Absent: the node declines the web's questions. */
+  answer?(question: NodeQuestion): Promise<NodeReply>;
 }): LivePublisher {
   const log = options.log.child({ component: "live-publisher" });
   const socket: Socket<ServerToNodeEvents, NodeToServerEvents> = io(
@@ -121,6 +127,18 @@ export function startLivePublisher(options: {
       { webUrl: options.webUrl, reason: error.message },
       "live metrics cannot reach the web; retrying",
     );
+  });
+  socket.on("node:ask", (question: unknown, reply: unknown) => {
+    if (typeof reply !== "function") return;
+    const acknowledge = reply as (reply: NodeReply) => void;
+    const parsed = NodeQuestionSchema.safeParse(question);
+    if (!options.answer) {
+      acknowledge({ ok: false, error: "this node answers no questions" });
+    } else if (!parsed.success) {
+      acknowledge({ ok: false, error: `the node refused the question: ${formatIssues(parsed.error.issues).join("; ")}` });
+    } else {
+      void options.answer(parsed.data).then(acknowledge);
+    }
   });
   let closed = false;
   socket.on("disconnect", (reason) => {
