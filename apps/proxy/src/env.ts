@@ -110,6 +110,13 @@ export const ProxyEnvSchema = z.object({
   PROXY_ROLLUP_BUFFER_BUCKETS: positiveInt("PROXY_ROLLUP_BUFFER_BUCKETS", 180),
   PROXY_RETENTION_MINUTE_DAYS: positiveInt("PROXY_RETENTION_MINUTE_DAYS", 7),
   PROXY_RETENTION_HOUR_DAYS: positiveInt("PROXY_RETENTION_HOUR_DAYS", 90),
+  /** Requests that take at least this long are sampled as slow for the dashboard's table. */
+  PROXY_SLOW_REQUEST_MS: positiveInt("PROXY_SLOW_REQUEST_MS", 1_000),
+  /** Per worker and second: at most this many slow and this many failed requests are sampled; 0: none. */
+  PROXY_SAMPLES_PER_SECOND: positiveInt("PROXY_SAMPLES_PER_SECOND", 5),
+  /** Samples kept in the database per node, newest first. */
+  PROXY_SAMPLES_KEPT: positiveInt("PROXY_SAMPLES_KEPT", 10_000),
+  PROXY_SAMPLES_RETENTION_DAYS: positiveInt("PROXY_SAMPLES_RETENTION_DAYS", 7),
   /** "off" records no per-request metrics (the dashboard's traffic stays empty): for measuring their cost. */
   PROXY_METRICS: z.enum(["on", "off"], { message: "PROXY_METRICS must be on or off" }).default("on"),
   LOG_LEVEL: z
@@ -142,6 +149,7 @@ export interface ProxyEnv {
   rollupBufferBuckets: number;
   retention: { minuteRetentionMs: number; hourRetentionMs: number };
   metricsEnabled: boolean;
+  samples: { slowRequestMs: number; perSecond: number; kept: number; retentionMs: number };
   logLevel: string;
   workerSlot: number | undefined;
 }
@@ -185,6 +193,12 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
       hourRetentionMs: env.PROXY_RETENTION_HOUR_DAYS * 86_400_000,
     },
     metricsEnabled: env.PROXY_METRICS === "on",
+    samples: {
+      slowRequestMs: env.PROXY_SLOW_REQUEST_MS,
+      perSecond: env.PROXY_SAMPLES_PER_SECOND,
+      kept: env.PROXY_SAMPLES_KEPT,
+      retentionMs: env.PROXY_SAMPLES_RETENTION_DAYS * 86_400_000,
+    },
     logLevel: env.LOG_LEVEL,
     workerSlot: env.CONCIERGE_WORKER_SLOT,
   };

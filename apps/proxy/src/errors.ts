@@ -66,6 +66,9 @@ export class ProxyError extends Error {
   readonly side: FaultSide;
   /** True only when nothing reached the client and another target may succeed. */
   readonly retryable: boolean;
+  /** The target whose failure this is and the attempts made (set by upstream/forward.ts); "" and 0 otherwise. */
+  targetId = "";
+  attempts = 0;
 
   constructor(
     code: ProxyErrorCode,

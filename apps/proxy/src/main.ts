@@ -38,7 +38,7 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
   const log = createLogger({ level: env.logLevel, nodeId, worker: "primary" });
   const lifecycle = createLifecycle(log);
   const startedAt = new Date();
-  const reports = createNodeReports({ nodeId, databaseConfigured: env.databaseUrl !== undefined });
+  const reports = createNodeReports({ nodeId });
   const workers = new Map<number, Worker>();
   const restartTimers = new Set<NodeJS.Timeout>();
   const crashes = new Map<number, number>();

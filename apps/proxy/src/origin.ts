@@ -32,6 +32,8 @@ export interface ProxyResponse {
   cacheOutcome: CacheOutcome;
   /** Bytes the origin did not have to send, for the dashboard's "bytes saved". */
   bytesSaved?: number;
+  /** Answered from another request's origin fetch, waited on instead of making its own. */
+  coalesced?: boolean;
 }
 
 /** A request as the cache sees it, on a route whose cache rule is enabled. */

@@ -83,13 +83,22 @@ export async function handleRequest(
     deps.metrics.requestFinished();
     const durationMs = performance.now() - ctx.startedAt;
     deps.metrics.record(ctx.route?.metrics ?? deps.metrics.unrouted, {
-      targetId: ctx.targetId,
+      // A request whose last target failed has no answering target: the failed one is blamed.
+      targetId: ctx.targetId || (ctx.error?.targetId ?? ""),
       status: ctx.status,
       cacheOutcome: ctx.cacheOutcome,
       durationMs,
       upstreamMs: ctx.upstreamMs,
       bytesOut: ctx.bytesOut,
+      bytesIn: ctx.bytesIn,
       bytesSaved: ctx.bytesSaved,
+      coalesced: ctx.coalesced,
+      error: ctx.error,
+      method: ctx.method,
+      host: ctx.host,
+      path: ctx.path,
+      requestId: ctx.reqId,
+      attempts: ctx.attempts || (ctx.error?.attempts ?? 0),
     });
     writeAccessLog(deps.log, ctx, durationMs);
   }

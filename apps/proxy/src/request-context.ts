@@ -40,6 +40,10 @@ export interface RequestContext {
   cacheOutcome: CacheOutcome;
   status: number;
   bytesOut: number;
+  /** Request body bytes accepted from the client (a declared Content-Length, or counted while chunked). */
+  bytesIn: number;
+  /** The answer came from another request's origin fetch (coalesced miss). */
+  coalesced: boolean;
   /** Body bytes the cache answered that the origin did not have to send. */
   bytesSaved: number;
   /** Set when the connection must not be reused after this answer (a refused request shape). */
@@ -85,6 +89,8 @@ export function createRequestContext(req: IncomingMessage, config: CompiledConfi
     cacheOutcome: "none",
     status: 0,
     bytesOut: 0,
+    bytesIn: 0,
+    coalesced: false,
     bytesSaved: 0,
     closeConnection: false,
     error: undefined,

@@ -45,12 +45,16 @@ export function createProxyRuntime(options: {
   dashboardOrigin?: string;
   /** false: requests are served but not recorded (PROXY_METRICS=off); true when absent. */
   metricsEnabled?: boolean;
+  /** Which requests are sampled as slow, and how many a second; the registry's defaults when absent. */
+  samples?: { slowRequestMs: number; perSecond: number };
 }): ProxyRuntime {
   const upstreams = createUpstreams({ log: options.log.child({ component: "upstream" }) });
   const cache = createHttpCache({ maxBytes: options.cacheMaxBytes });
   const metrics = createMetricsRegistry({
     targetStates: () => upstreams.targetStates(),
     recording: options.metricsEnabled ?? true,
+    slowRequestMs: options.samples?.slowRequestMs,
+    samplesPerSecond: options.samples?.perSecond,
   });
   let compiled: CompiledConfig | undefined;
 

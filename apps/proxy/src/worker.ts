@@ -41,6 +41,7 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
     trustedProxies: env.trustedProxies,
     workers: env.workers,
     metricsEnabled: env.metricsEnabled,
+    samples: env.samples,
     dashboardOrigin: new URL(env.webUrl).origin,
     ownPorts: [env.port, env.adminPort, ...(env.tlsPort === "off" ? [] : [env.tlsPort])],
   });

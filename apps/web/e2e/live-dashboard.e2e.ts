@@ -121,6 +121,7 @@ function rollups(): RollupRow[] {
     cacheStatus: index % 2 === 0 ? "hit" : "miss",
     requests: 600 + index * 20,
     errors: 0,
+    errorCauses: [],
     bytesIn: 10_000,
     bytesOut: 2_000_000,
     latencySumMs: 6_000,

@@ -63,10 +63,45 @@ export const TrafficQuerySchema = z
 export type TrafficQueryInput = z.input<typeof TrafficQuerySchema>;
 export type TrafficQuery = z.output<typeof TrafficQuerySchema>;
 
+/**
+ * Why a request failed: every 5xx answer has exactly one cause (`origin_5xx` when the origin sent
+ * it), and a client that left mid-exchange is `client_aborted` (499, counted here, not in
+ * `errors`). The order is the index of each cause in `error_causes` arrays: append, never reorder.
+ */
+export const ERROR_CAUSES = [
+  "origin_5xx",
+  "connect_failed",
+  "reset",
+  "timeout",
+  "bad_response",
+  "no_healthy_target",
+  "no_config",
+  "loop_detected",
+  "internal",
+  "client_aborted",
+] as const;
+export type ErrorCause = (typeof ERROR_CAUSES)[number];
+export const ERROR_CAUSE_COUNT = ERROR_CAUSES.length;
+
+/** Failed requests by cause; causes with none are left out. */
+export const ErrorCauseCountsSchema = z.partialRecord(z.enum(ERROR_CAUSES), z.number());
+export type ErrorCauseCounts = z.infer<typeof ErrorCauseCountsSchema>;
+
+/** `[3, 0, 1, …]` indexed by ERROR_CAUSES → `{ origin_5xx: 3, reset: 1 }`. */
+export function toErrorCauseCounts(counts: readonly number[]): ErrorCauseCounts {
+  const named: ErrorCauseCounts = {};
+  ERROR_CAUSES.forEach((cause, index) => {
+    const count = counts[index] ?? 0;
+    if (count > 0) named[cause] = count;
+  });
+  return named;
+}
+
 export const TrafficPointSchema = z.object({
   /** Start of the step, ISO 8601. */
   t: z.string(),
   requests: z.number(),
+  /** 5xx answers. */
   errors: z.number(),
   bytesOut: z.number(),
   bytesSaved: z.number(),
@@ -112,6 +147,8 @@ export interface RollupRow {
   cacheStatus: string;
   requests: number;
   errors: number;
+  /** Failed requests per cause, indexed as ERROR_CAUSES (ERROR_CAUSE_COUNT entries). */
+  errorCauses: number[];
   bytesIn: number;
   bytesOut: number;
   latencySumMs: number;
@@ -140,3 +177,93 @@ export const NodeDtoSchema = z.object({
 export type NodeDto = z.infer<typeof NodeDtoSchema>;
 export const NodeListSchema = z.object({ nodes: z.array(NodeDtoSchema) });
 export type NodeList = z.infer<typeof NodeListSchema>;
+
+/**
+ * Slow and failed requests the proxy keeps a sample of (`GET /api/v1/traffic/requests`). Only the
+ * path is kept, never the query string, headers or cookies: they may hold secrets.
+ */
+export const REQUEST_SAMPLE_KINDS = ["slow", "failed"] as const;
+export type RequestSampleKind = (typeof REQUEST_SAMPLE_KINDS)[number];
+
+/** One sampled request as the proxy records it and `request_samples` stores it. */
+export interface RequestSampleRow {
+  at: Date;
+  nodeId: string;
+  /** The worker's slot on its node, 1..PROXY_WORKERS. */
+  worker: number;
+  /** "" when no route matched, no pool was involved or no target was reached. */
+  routeId: string;
+  poolId: string;
+  targetId: string;
+  method: string;
+  host: string;
+  path: string;
+  /** The status the client got; 499 when it left first. */
+  status: number;
+  /** null for a request that only was slow. */
+  cause: ErrorCause | null;
+  cacheStatus: string;
+  /** Took at least the node's slow-request threshold. */
+  slow: boolean;
+  totalMs: number;
+  /** 0 when no target answered. */
+  upstreamMs: number;
+  attempts: number;
+  requestId: string;
+}
+
+export const REQUEST_SAMPLES_DEFAULT_LIMIT = 100;
+export const REQUEST_SAMPLES_MAX_LIMIT = 1_000;
+
+export const RequestSamplesQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).transform((text) => new Date(text)).optional(),
+    to: z.iso.datetime({ offset: true }).transform((text) => new Date(text)).optional(),
+    /** Absent: both. A slow request that failed is in both. */
+    kind: z.enum(REQUEST_SAMPLE_KINDS).optional(),
+    routeId: IdSchema.optional(),
+    poolId: IdSchema.optional(),
+    targetId: IdSchema.optional(),
+    nodeId: IdSchema.optional(),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(REQUEST_SAMPLES_MAX_LIMIT)
+      .default(REQUEST_SAMPLES_DEFAULT_LIMIT),
+  })
+  .superRefine((query, ctx) => {
+    if (query.from !== undefined && query.to !== undefined && query.to <= query.from) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
+    }
+  });
+export type RequestSamplesQuery = z.output<typeof RequestSamplesQuerySchema>;
+
+export const RequestSampleDtoSchema = z.object({
+  /** ISO 8601, when the answer ended. */
+  at: z.string(),
+  nodeId: z.string(),
+  worker: z.number().int(),
+  routeId: z.string(),
+  /** The route's current name; null when no route matched or it was deleted since. */
+  routeName: z.string().nullable(),
+  poolId: z.string(),
+  poolName: z.string().nullable(),
+  targetId: z.string(),
+  /** The target's current URL; null when no target was reached or it was deleted since. */
+  targetUrl: z.string().nullable(),
+  method: z.string(),
+  host: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  cause: z.enum(ERROR_CAUSES).nullable(),
+  cacheStatus: z.string(),
+  slow: z.boolean(),
+  totalMs: z.number(),
+  upstreamMs: z.number(),
+  attempts: z.number().int(),
+  requestId: z.string(),
+});
+export type RequestSampleDto = z.infer<typeof RequestSampleDtoSchema>;
+export const RequestSampleListSchema = z.object({ samples: z.array(RequestSampleDtoSchema) });
+export type RequestSampleList = z.infer<typeof RequestSampleListSchema>;

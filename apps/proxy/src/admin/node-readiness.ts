@@ -7,23 +7,29 @@ export interface Readiness {
   revision: number | null;
   source: ConfigSource | null;
   nodeId: string;
-  database: DatabaseState;
+  /** "starting" until some worker finished its first config load. */
+  database: DatabaseState | "starting";
   refused?: RefusedRevision;
   /** Why the node is not ready. */
   reason?: string;
   workers: Array<{ worker: number; revision: number | null; source: ConfigSource | null }>;
 }
 
+/** The start reason: before a worker's first config load finished, no other reason is known yet. */
+export const STARTING_REASON = "starting: the first config load has not finished";
+
 /**
  * A node is ready when every live worker serves a config: the data port spreads connections
- * over all of them, so one worker without config would answer 503 to its share.
+ * over all of them, so one worker without config would answer 503 to its share. A worker's
+ * status is null until it reported once, i.e. until its first config load attempt finished.
  */
-export function toReadiness(nodeId: string, statuses: ReadonlyMap<number, ConfigSyncStatus>): Readiness {
+export function toReadiness(nodeId: string, statuses: ReadonlyMap<number, ConfigSyncStatus | null>): Readiness {
   const workers = [...statuses]
     .sort(([a], [b]) => a - b)
-    .map(([worker, status]) => ({ worker, revision: status.revision, source: status.source }));
-  const all = [...statuses.values()];
-  const serving = all.length > 0 && all.every((status) => status.revision !== null);
+    .map(([worker, status]) => ({ worker, revision: status?.revision ?? null, source: status?.source ?? null }));
+  const all = [...statuses.values()].filter((status) => status !== null);
+  const starting = all.length < statuses.size;
+  const serving = !starting && all.length > 0 && all.every((status) => status.revision !== null);
   const revisions = all.map((status) => status.revision ?? 0);
   const refused = all
     .map((status) => status.refused)
@@ -34,9 +40,9 @@ export function toReadiness(nodeId: string, statuses: ReadonlyMap<number, Config
     revision: serving ? Math.min(...revisions) : null,
     source: all.some((status) => status.source === "last-good") ? "last-good" : serving ? "database" : null,
     nodeId,
-    database: databaseOf(all),
+    database: all.length === 0 && starting ? "starting" : databaseOf(all),
     ...(refused ? { refused } : {}),
-    ...(serving ? {} : { reason: reasonNotReady(all) }),
+    ...(serving ? {} : { reason: starting ? STARTING_REASON : reasonNotReady(all) }),
     workers,
   };
 }

@@ -40,9 +40,10 @@ export interface NodeReports {
   ask(question: NodeQuestion): Promise<NodeReply>;
 }
 
-export function createNodeReports(options: { nodeId: string; databaseConfigured: boolean }): NodeReports {
+export function createNodeReports(options: { nodeId: string }): NodeReports {
   const workers = new Map<number, Worker>();
-  const statuses = new Map<number, ConfigSyncStatus>();
+  /** null until the worker's first report, sent once its first config load attempt finished. */
+  const statuses = new Map<number, ConfigSyncStatus | null>();
   const pending = new Map<number, (reply: Reply) => void>();
   const statusListeners: Array<() => void> = [];
   const intervalListeners: Array<(slot: number, interval: TrafficInterval) => void> = [];
@@ -81,7 +82,7 @@ export function createNodeReports(options: { nodeId: string; databaseConfigured:
     out += "# HELP concierge_config_revision The config revision each worker serves (0: none).\n";
     out += "# TYPE concierge_config_revision gauge\n";
     for (const [slot, status] of [...statuses].sort(([a], [b]) => a - b)) {
-      out += `concierge_config_revision{worker="${slot}"} ${status.revision ?? 0}\n`;
+      out += `concierge_config_revision{worker="${slot}"} ${status?.revision ?? 0}\n`;
     }
     return out;
   }
@@ -89,12 +90,7 @@ export function createNodeReports(options: { nodeId: string; databaseConfigured:
   return {
     track(slot, worker) {
       workers.set(slot, worker);
-      statuses.set(slot, {
-        revision: null,
-        source: null,
-        database: options.databaseConfigured ? "unreachable" : "not-configured",
-        refused: null,
-      });
+      statuses.set(slot, null);
       worker.on("message", (message: unknown) => {
         if (!isWorkerMessage(message)) return;
         if (message.type === "concierge:status") {

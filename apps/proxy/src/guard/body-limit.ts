@@ -16,6 +16,7 @@ export function limitRequestBody(req: IncomingMessage, maxBodyBytes: number, ctx
       ctx.closeConnection = true;
       throw new ProxyError("BODY_TOO_LARGE", "client");
     }
+    ctx.bytesIn = Number(contentLength);
     return contentLength === "0" ? null : req;
   }
   if (req.headers["transfer-encoding"] === undefined) return null;
@@ -32,6 +33,7 @@ function createCountedBody(req: IncomingMessage, maxBodyBytes: number, ctx: Requ
   let attached = false;
   const onData = (chunk: Buffer): void => {
     received += chunk.length;
+    ctx.bytesIn = received;
     if (received > maxBodyBytes) {
       req.pause();
       req.off("data", onData);

@@ -1,4 +1,5 @@
 import { LATENCY_BUCKET_COUNT } from "@concierge/config/realtime";
+import { ERROR_CAUSE_COUNT } from "@concierge/config/traffic";
 
 import { CACHE_OUTCOMES, STATUS_CLASSES } from "./labels.ts";
 
@@ -17,8 +18,10 @@ export const CELL = {
   /** LATENCY_BUCKET_COUNT counts of total time, then as many of upstream time. */
   latency: 7,
   upstream: 7 + LATENCY_BUCKET_COUNT,
+  /** ERROR_CAUSE_COUNT counts of failed requests, indexed as ERROR_CAUSES. */
+  errorCauses: 7 + 2 * LATENCY_BUCKET_COUNT,
 } as const;
-export const CELL_WIDTH = CELL.upstream + LATENCY_BUCKET_COUNT;
+export const CELL_WIDTH = CELL.errorCauses + ERROR_CAUSE_COUNT;
 
 export const CELLS_PER_TARGET = STATUS_CLASSES.length * CACHE_OUTCOMES.length;
 

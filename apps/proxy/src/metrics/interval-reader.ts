@@ -3,6 +3,7 @@ import type { TargetLive } from "@concierge/config/realtime";
 import type { TargetStatus } from "../upstream/upstreams.ts";
 import { CELL_WIDTH } from "./cells.ts";
 import type { MetricsRegistry, TargetSeries } from "./registry.ts";
+import type { CapturedSample } from "./request-samples.ts";
 
 /** One cell's change over an interval; `values` is laid out as in cells.ts. */
 export interface CellDelta {
@@ -28,6 +29,8 @@ export interface TrafficInterval {
   /** Display names of the routes and pools that appear in `cells`. */
   routeNames: Record<string, string>;
   poolNames: Record<string, string>;
+  /** Slow and failed requests of the interval, oldest first per worker. */
+  samples: CapturedSample[];
 }
 
 interface NameSource {
@@ -130,6 +133,7 @@ export function createIntervalReader(options: {
         targets: targetDeltas(),
         routeNames,
         poolNames,
+        samples: options.registry.takeSamples(),
       };
     },
   };

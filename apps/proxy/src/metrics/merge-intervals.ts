@@ -27,6 +27,7 @@ export function mergeIntervals(
     targets: [],
     routeNames: {},
     poolNames: {},
+    samples: [],
   };
 
   for (const interval of intervals) {
@@ -37,6 +38,7 @@ export function mergeIntervals(
     merged.inFlight = (gauges === "sum" ? merged.inFlight : 0) + interval.inFlight;
     Object.assign(merged.routeNames, interval.routeNames);
     Object.assign(merged.poolNames, interval.poolNames);
+    merged.samples.push(...interval.samples);
 
     for (const cell of interval.cells) {
       const key = cellKey(cell);
@@ -98,6 +100,8 @@ export function createIntervalCollector(): {
 
   return {
     add(worker, interval) {
+      // The worker does not know its slot; the primary does.
+      for (const sample of interval.samples) sample.worker = worker;
       const queue = pending.get(worker) ?? [];
       queue.push(interval);
       pending.set(worker, queue);
@@ -119,7 +123,7 @@ export function createIntervalCollector(): {
           perWorker.push(merged);
         } else if (latest) {
           // Nothing new from this worker: its gauges still count, its counters are zero.
-          perWorker.push({ ...latest, cells: [], targets: zeroed(latest.targets) });
+          perWorker.push({ ...latest, cells: [], targets: zeroed(latest.targets), samples: [] });
         }
       }
       pending.clear();

@@ -1,3 +1,5 @@
+import { ERROR_CAUSES } from "@concierge/config/traffic";
+
 import type { TargetStatus } from "../upstream/upstreams.ts";
 import type { Histogram } from "./histogram.ts";
 import { LATENCY_BUCKET_BOUNDS_SECONDS } from "./histogram.ts";
@@ -54,6 +56,16 @@ export function toPrometheus(registry: MetricsRegistry): string {
         const value = cellSum(target, field) * scale;
         if (value > 0) lines.push(`${name}{${target.labels}} ${value}`);
       }
+    }
+  }
+
+  header("concierge_errors_total", "counter", "Failed requests (5xx answers, clients that left), by cause.");
+  for (const route of registry.allRoutes()) {
+    for (const target of [route.noTarget, ...route.targets.values()]) {
+      ERROR_CAUSES.forEach((cause, index) => {
+        const count = cellSum(target, CELL.errorCauses + index);
+        if (count > 0) lines.push(`concierge_errors_total{${target.labels},cause="${cause}"} ${count}`);
+      });
     }
   }
 

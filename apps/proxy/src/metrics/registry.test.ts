@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { ProxyError } from "../errors.ts";
 import { LATENCY_BUCKET_BOUNDS_SECONDS } from "./histogram.ts";
 import { createMetricsRegistry } from "./registry.ts";
 
@@ -61,6 +62,50 @@ describe("metrics registry", () => {
     expect(text).toContain('concierge_cache_bytes_saved_total{route="r",pool="p",target=""} 9');
     expect(text).toContain('concierge_coalesced_requests_total{route="r",pool="p",target=""} 1');
     expect(text).toContain('concierge_origin_time_saved_seconds_total{route="r",pool="p",target=""} 0.004');
+  });
+
+  it("counts failures by cause: the proxy's own errors by code, other 5xx as the origin's, refusals not at all", () => {
+    const registry = createMetricsRegistry({ targetStates: () => [] });
+    const series = registry.routeSeries("r", "p", ["t"]);
+    const base = { targetId: "t", cacheOutcome: "none", durationMs: 1, upstreamMs: 0, bytesOut: 0 } as const;
+    registry.record(series, { ...base, status: 502, error: new ProxyError("UPSTREAM_CONNECT_FAILED", "upstream") });
+    registry.record(series, { ...base, status: 504, error: new ProxyError("UPSTREAM_TIMEOUT", "upstream") });
+    registry.record(series, { ...base, status: 503 });
+    registry.record(series, { ...base, status: 499, error: new ProxyError("CLIENT_ABORTED", "client") });
+    registry.record(series, { ...base, status: 413, error: new ProxyError("BODY_TOO_LARGE", "client") });
+    const errors = registry
+      .toPrometheus()
+      .split("\n")
+      .filter((line) => line.startsWith("concierge_errors_total{"));
+    expect(errors.toSorted()).toEqual([
+      'concierge_errors_total{route="r",pool="p",target="t",cause="client_aborted"} 1',
+      'concierge_errors_total{route="r",pool="p",target="t",cause="connect_failed"} 1',
+      'concierge_errors_total{route="r",pool="p",target="t",cause="origin_5xx"} 1',
+      'concierge_errors_total{route="r",pool="p",target="t",cause="timeout"} 1',
+    ]);
+  });
+
+  it("samples slow and failed requests up to the per-second share of each kind, and nothing else", () => {
+    const perSecond = 3;
+    const registry = createMetricsRegistry({ targetStates: () => [], slowRequestMs: 100, samplesPerSecond: perSecond });
+    const series = registry.routeSeries("r", "p", ["t"]);
+    const request = { targetId: "t", cacheOutcome: "miss", upstreamMs: 1, bytesOut: 0, method: "GET", host: "a.test", path: "/x" } as const;
+    for (let index = 0; index < 50; index++) {
+      registry.record(series, { ...request, status: 200, durationMs: 5 });
+      registry.record(series, { ...request, status: 200, durationMs: 150 });
+      registry.record(series, { ...request, status: 502, durationMs: 5, error: new ProxyError("UPSTREAM_RESET", "upstream") });
+    }
+    const samples = registry.takeSamples();
+    const slow = samples.filter((sample) => sample.cause === null);
+    const failed = samples.filter((sample) => sample.cause !== null);
+    // The loop may straddle one second boundary: at most two seconds' shares.
+    expect(slow.length).toBeGreaterThanOrEqual(perSecond);
+    expect(slow.length).toBeLessThanOrEqual(2 * perSecond);
+    expect(failed.length).toBeGreaterThanOrEqual(perSecond);
+    expect(failed.length).toBeLessThanOrEqual(2 * perSecond);
+    expect(slow[0]).toMatchObject({ routeId: "r", poolId: "p", targetId: "t", path: "/x", status: 200, slow: true, totalMs: 150 });
+    expect(failed[0]).toMatchObject({ status: 502, cause: "reset", slow: false });
+    expect(registry.takeSamples()).toEqual([]);
   });
 
   it("escapes label values", () => {

@@ -1,9 +1,20 @@
+import type { ProxyError } from "../errors.ts";
 import type { CacheOutcome } from "../origin.ts";
 import type { TargetStatus } from "../upstream/upstreams.ts";
 import { CELL, CELL_WIDTH, CELLS_PER_TARGET, addAt, cellIndex } from "./cells.ts";
 import { bucketOf, createHistogram, observeInBucket, type Histogram } from "./histogram.ts";
-import { CACHE_INDEX, CACHE_OUTCOMES, STATUS_CLASSES, escapeLabel, statusClassIndex } from "./labels.ts";
+import {
+  CACHE_INDEX,
+  CACHE_OUTCOMES,
+  CAUSE_BY_CODE,
+  NO_CAUSE,
+  ORIGIN_5XX,
+  STATUS_CLASSES,
+  escapeLabel,
+  statusClassIndex,
+} from "./labels.ts";
 import { toPrometheus } from "./prometheus.ts";
+import { createRequestSampler, type RequestSampler } from "./request-samples.ts";
 
 /**
  * Counters per route × pool × target × status class × cache status, latency histograms per
@@ -51,6 +62,16 @@ export interface RequestRecord {
   bytesSaved?: number;
   /** The answer waited on another request's origin fetch instead of making its own. */
   coalesced?: boolean;
+  /** What went wrong, when the proxy itself failed the request (a 5xx without it is the origin's). */
+  error?: ProxyError | undefined;
+  /** Identify a request in a sample (slow or failed requests only); absent: "" or 0. */
+  method?: string;
+  host?: string;
+  /** Without the query string. */
+  path?: string;
+  requestId?: string;
+  /** Targets tried. */
+  attempts?: number;
 }
 
 export interface MetricsRegistry {
@@ -66,6 +87,8 @@ export interface MetricsRegistry {
   readonly clientConnections: number;
   readonly inFlight: number;
   allRoutes(): Iterable<RouteSeries>;
+  /** Slow and failed requests recorded since the last call (rate-capped). */
+  takeSamples: RequestSampler["take"];
   targetStates(): TargetStatus[];
   toPrometheus(): string;
 }
@@ -110,8 +133,16 @@ function recordNothing(): void {}
 export function createMetricsRegistry(options: {
   targetStates: () => TargetStatus[];
   recording?: boolean;
+  /** Requests at least this long are sampled as slow; 1000 when absent. */
+  slowRequestMs?: number;
+  /** Samples kept per second of each kind (slow, failed); 0 keeps none; 5 when absent. */
+  samplesPerSecond?: number;
 }): MetricsRegistry {
   const routes = new Map<string, RouteSeries>();
+  const sampler = createRequestSampler({
+    slowMs: options.slowRequestMs ?? 1_000,
+    perSecond: options.samplesPerSecond ?? 5,
+  });
   const unrouted = createRouteSeries("", "");
   let clientConnections = 0;
   let inFlight = 0;
@@ -153,6 +184,10 @@ export function createMetricsRegistry(options: {
       addAt(cell, CELL.upstream + upstreamBucket, 1);
       observeInBucket(series.upstreamDuration, upstreamBucket, request.upstreamMs / 1000);
     }
+    const error = request.error;
+    const cause = error ? CAUSE_BY_CODE[error.code] : request.status >= 500 ? ORIGIN_5XX : NO_CAUSE;
+    if (cause !== NO_CAUSE) addAt(cell, CELL.errorCauses + cause, 1);
+    if (cause !== NO_CAUSE || request.durationMs >= sampler.slowMs) sampler.offer(target, request, cause);
   };
 
   const registry: MetricsRegistry = {
@@ -179,6 +214,7 @@ export function createMetricsRegistry(options: {
       yield unrouted;
       yield* routes.values();
     },
+    takeSamples: () => sampler.take(),
     targetStates: options.targetStates,
     toPrometheus: () => toPrometheus(registry),
   };

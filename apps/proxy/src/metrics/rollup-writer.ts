@@ -1,5 +1,5 @@
 import { LATENCY_BUCKET_COUNT } from "@concierge/config/realtime";
-import type { RollupRow } from "@concierge/config/traffic";
+import { ERROR_CAUSE_COUNT, type RollupRow } from "@concierge/config/traffic";
 
 import type { Logger } from "../logger.ts";
 import { CELL, cacheOutcomeOfCell, statusClassOfCell } from "./cells.ts";
@@ -83,6 +83,7 @@ export function startRollupWriter(options: {
       RollupRow,
       | "requests"
       | "errors"
+      | "errorCauses"
       | "bytesIn"
       | "bytesOut"
       | "latencySumMs"
@@ -97,6 +98,7 @@ export function startRollupWriter(options: {
         ...identity,
         requests: 0,
         errors: 0,
+        errorCauses: new Array<number>(ERROR_CAUSE_COUNT).fill(0),
         bytesIn: 0,
         bytesOut: 0,
         latencySumMs: 0,
@@ -115,12 +117,9 @@ export function startRollupWriter(options: {
     row.bytesIn += from.bytesIn;
     row.bytesOut += from.bytesOut;
     row.latencySumMs += from.latencySumMs;
-    from.latencyBuckets.forEach(
-      (count, index) => (row.latencyBuckets[index] = (row.latencyBuckets[index] ?? 0) + count),
-    );
-    from.upstreamBuckets.forEach(
-      (count, index) => (row.upstreamBuckets[index] = (row.upstreamBuckets[index] ?? 0) + count),
-    );
+    addInto(row.errorCauses, from.errorCauses);
+    addInto(row.latencyBuckets, from.latencyBuckets);
+    addInto(row.upstreamBuckets, from.upstreamBuckets);
   }
 
   async function write(bucket: Bucket): Promise<void> {
@@ -182,6 +181,7 @@ export function startRollupWriter(options: {
           cacheStatus: cacheOutcomeOfCell(cell.cell),
           requests,
           errors: statusClass === "5xx" ? requests : 0,
+          errorCauses: cell.values.slice(CELL.errorCauses, CELL.errorCauses + ERROR_CAUSE_COUNT),
           bytesIn: value(CELL.bytesIn),
           bytesOut: value(CELL.bytesOut),
           latencySumMs: value(CELL.latencySumMs),
@@ -199,4 +199,9 @@ export function startRollupWriter(options: {
       await writing;
     },
   };
+}
+
+/** Element-wise `into[i] += from[i]`, for histograms and cause counts. */
+function addInto(into: number[], from: readonly number[]): void {
+  from.forEach((count, index) => (into[index] = (into[index] ?? 0) + count));
 }

@@ -28,6 +28,7 @@ export async function sendResponse(
   ctx.status = response.statusCode;
   ctx.cacheOutcome = response.cacheOutcome;
   ctx.bytesSaved = response.bytesSaved ?? 0;
+  ctx.coalesced = response.coalesced === true;
   res.writeHead(response.statusCode, headers);
 
   const { body } = response;

@@ -104,6 +104,8 @@ export async function forwardRequest(
     } catch (error) {
       target.release();
       const failure = toUpstreamFailure(error, request.signal?.aborted === true);
+      failure.error.targetId = target.id;
+      failure.error.attempts = attempt;
       if (failure.kind !== "client" && failure.kind !== "internal") target.health.recordFailure();
       if (!mayRetry(upstream, request, failure, attempt)) throw failure.error;
       (tried ??= new Set()).add(target);

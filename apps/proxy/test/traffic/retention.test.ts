@@ -33,6 +33,7 @@ function minuteRow(bucketStart: Date, fields: Partial<RollupRow> = {}): RollupRo
     cacheStatus: "miss",
     requests: 1,
     errors: 0,
+    errorCauses: [],
     bytesIn: 1,
     bytesOut: 10,
     latencySumMs: 2,

@@ -129,6 +129,7 @@ describe("rollups across a database outage", () => {
       cacheStatus: "miss",
       requests: 7,
       errors: 0,
+      errorCauses: [],
       bytesIn: 0,
       bytesOut: 70,
       latencySumMs: 14,
@@ -159,6 +160,7 @@ describe("rollups across a database outage", () => {
       targets: [],
       routeNames: {},
       poolNames: {},
+      samples: [],
       cells: [
         {
           routeId: "r",

@@ -32,6 +32,7 @@ function row(fields: Partial<RollupRow>): RollupRow {
     cacheStatus: "miss",
     requests: 0,
     errors: 0,
+    errorCauses: [],
     bytesIn: 0,
     bytesOut: 0,
     latencySumMs: 0,

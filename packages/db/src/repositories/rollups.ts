@@ -9,7 +9,7 @@ export type { RollupRow };
 /** Cache outcomes whose body the origin did not send. */
 const FROM_CACHE = ["hit", "stale", "revalidated"];
 const CACHE_HITS = ["hit", "revalidated"];
-/** Rows per INSERT: 15 parameters each, well under PostgreSQL's 65,535. */
+/** Rows per INSERT: 16 parameters each, well under PostgreSQL's 65,535. */
 const ROWS_PER_STATEMENT = 500;
 
 const bigintArray = (values: readonly number[]) =>
@@ -29,15 +29,15 @@ export async function writeRollups(db: Db, rows: readonly RollupRow[]): Promise<
         row,
       ) => Prisma.sql`(${row.bucketStart}, ${row.bucketSeconds}, ${row.nodeId}, ${row.routeId}, ${row.poolId},
         ${row.targetId}, ${row.statusClass}, ${row.cacheStatus}, ${Math.round(row.requests)}::bigint,
-        ${Math.round(row.errors)}::bigint, ${Math.round(row.bytesIn)}::bigint, ${Math.round(row.bytesOut)}::bigint,
+        ${Math.round(row.errors)}::bigint, ${bigintArray(row.errorCauses)}::bigint[], ${Math.round(row.bytesIn)}::bigint, ${Math.round(row.bytesOut)}::bigint,
         ${row.latencySumMs}::float8, ${bigintArray(row.latencyBuckets)}::bigint[], ${bigintArray(row.upstreamBuckets)}::bigint[])`,
     );
     statements.push(db.$executeRaw`
       INSERT INTO traffic_rollups (bucket_start, bucket_seconds, node_id, route_id, pool_id, target_id, status_class,
-        cache_status, requests, errors, bytes_in, bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
+        cache_status, requests, errors, error_causes, bytes_in, bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
       VALUES ${Prisma.join(values)}
       ON CONFLICT (bucket_start, bucket_seconds, node_id, route_id, target_id, status_class, cache_status) DO UPDATE SET
-        pool_id = excluded.pool_id, requests = excluded.requests, errors = excluded.errors,
+        pool_id = excluded.pool_id, requests = excluded.requests, errors = excluded.errors, error_causes = excluded.error_causes,
         bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out, latency_sum_ms = excluded.latency_sum_ms,
         latency_buckets = excluded.latency_buckets, upstream_buckets = excluded.upstream_buckets`);
   }
@@ -63,6 +63,8 @@ export async function readNodeBucket(
     cacheStatus: row.cacheStatus,
     requests: Number(row.requests),
     errors: Number(row.errors),
+    // Rows written before causes were counted have none.
+    errorCauses: (row.errorCauses as bigint[] | null)?.map(Number) ?? [],
     bytesIn: Number(row.bytesIn),
     bytesOut: Number(row.bytesOut),
     latencySumMs: row.latencySumMs,
