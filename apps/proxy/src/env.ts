@@ -79,6 +79,10 @@ export const ProxyEnvSchema = z.object({
   PROXY_PROTOCOL: z.enum(["on", "off"], { message: "PROXY_PROTOCOL must be on or off" }).default("off"),
   /** HTTPS and HTTP/2; opened once a certificate exists. "off": never. */
   PROXY_TLS_PORT: z.union([z.literal("off"), port("PROXY_TLS_PORT", 8443)]).default(8443),
+  /** "on": every TLS-port connection starts with a PROXY protocol v1/v2 header, before the TLS handshake. */
+  PROXY_TLS_PROXY_PROTOCOL: z
+    .enum(["on", "off"], { message: "PROXY_TLS_PROXY_PROTOCOL must be on or off" })
+    .default("off"),
   /** Base64 of the 32 bytes that encrypt certificate keys at rest. Absent: `<CONCIERGE_DATA_DIR>/secret-key`. */
   CONCIERGE_SECRET_KEY: z.string().optional(),
   /** Health, readiness and metrics; keep it on loopback unless a scraper needs it. */
@@ -134,6 +138,7 @@ export interface ProxyEnv {
   host: string;
   proxyProtocol: boolean;
   tlsPort: number | "off";
+  tlsProxyProtocol: boolean;
   secretKey: string | undefined;
   adminPort: number;
   adminHost: string;
@@ -175,6 +180,7 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
     host: env.PROXY_HOST,
     proxyProtocol: env.PROXY_PROTOCOL === "on",
     tlsPort: env.PROXY_TLS_PORT,
+    tlsProxyProtocol: env.PROXY_TLS_PROXY_PROTOCOL === "on",
     secretKey: env.CONCIERGE_SECRET_KEY,
     adminPort: env.PROXY_ADMIN_PORT,
     adminHost: env.PROXY_ADMIN_HOST,

@@ -80,6 +80,7 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
     await serveTls({
       db,
       port: env.tlsPort,
+      proxyProtocol: env.tlsProxyProtocol,
       host: env.host,
       secretKeyBase64: env.secretKey,
       dataDir: env.dataDir,

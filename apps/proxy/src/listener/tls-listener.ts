@@ -24,6 +24,7 @@ import {
   type ListenerLimits,
 } from "./data-listener.ts";
 import { asPipelineRequest } from "./h2-request.ts";
+import { acceptingProxyHeaders, inheritProxiedAddress } from "./proxy-protocol.ts";
 
 /**
  * Listener stage for TLS: one port speaking HTTP/2 and HTTP/1.1, chosen by ALPN. Both reach the
@@ -38,6 +39,8 @@ export async function startTlsListener(options: {
   log: Logger;
   certificates: CertificateSource;
   limits?: Partial<ListenerLimits>;
+  /** Each connection starts with a PROXY protocol v1/v2 header, read before the TLS handshake. */
+  proxyProtocol?: boolean;
 }): Promise<DataListener> {
   const limits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
   const { runtime, log, certificates } = options;
@@ -73,7 +76,10 @@ export async function startTlsListener(options: {
     server.setSecureContext({ ...TLS_POLICY, ...fallbackCredentials(current) });
   });
 
-  server.on("secureConnection", (socket: TLSSocket) => tracker.track(socket));
+  server.on("secureConnection", (socket: TLSSocket) => {
+    if (options.proxyProtocol) inheritProxiedAddress(socket);
+    tracker.track(socket);
+  });
   server.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -127,9 +133,12 @@ export async function startTlsListener(options: {
     if (log.isLevelEnabled("debug")) log.debug({ err: error }, "TLS handshake refused");
   });
 
-  server.listen(options.port, options.host);
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const front = options.proxyProtocol
+    ? acceptingProxyHeaders(server, limits.headersTimeoutMs, log)
+    : server;
+  front.listen(options.port, options.host);
+  await once(front, "listening");
+  const { port } = front.address() as AddressInfo;
   log.info({ port, host: options.host }, "tls listener started");
 
   return {
@@ -138,7 +147,8 @@ export async function startTlsListener(options: {
     async drain(graceMs) {
       draining = true;
       unsubscribe();
-      server.close();
+      front.close();
+      if (front !== server) server.close();
       // GOAWAY: streams in flight finish, no new ones start.
       for (const session of sessions) session.close();
       await drainConnections(tracker, {

@@ -10,7 +10,11 @@ import { createCertificateStore, type CompiledCertificates } from "./certificate
 import { createCertificateLoader } from "./load-certificates.ts";
 
 function holdsCertificates(certificates: CompiledCertificates): boolean {
-  return certificates.exact.size > 0 || certificates.wildcard.size > 0 || certificates.fallback !== undefined;
+  return (
+    certificates.exact.size > 0 ||
+    certificates.wildcard.size > 0 ||
+    certificates.fallback !== undefined
+  );
 }
 
 /**
@@ -21,6 +25,8 @@ function holdsCertificates(certificates: CompiledCertificates): boolean {
 export async function serveTls(options: {
   db: Db;
   port: number;
+  /** Each connection starts with a PROXY protocol header (listener/proxy-protocol.ts). */
+  proxyProtocol?: boolean;
   host: string;
   secretKeyBase64: string | undefined;
   dataDir: string;
@@ -32,7 +38,10 @@ export async function serveTls(options: {
 }): Promise<void> {
   const { log } = options;
   const store = createCertificateStore();
-  const secretKey = await loadSecretKey({ base64: options.secretKeyBase64, dataDir: options.dataDir });
+  const secretKey = await loadSecretKey({
+    base64: options.secretKeyBase64,
+    dataDir: options.dataDir,
+  });
   const loader = createCertificateLoader({ db: options.db, secretKey, store, log });
 
   let listening = false;
@@ -43,6 +52,7 @@ export async function serveTls(options: {
       const listener = await startTlsListener({
         port: options.port,
         host: options.host,
+        proxyProtocol: options.proxyProtocol,
         runtime: options.runtime,
         log,
         certificates: store,
@@ -50,7 +60,10 @@ export async function serveTls(options: {
       options.lifecycle.defer("tls listener", () => listener.drain(options.shutdownGraceMs));
       log.info({ host: options.host, port: listener.port }, "tls listening");
     } catch (error) {
-      log.error({ err: error, port: options.port }, "tls port not opened; plain HTTP keeps serving");
+      log.error(
+        { err: error, port: options.port },
+        "tls port not opened; plain HTTP keeps serving",
+      );
     }
   };
 

@@ -30,6 +30,7 @@ export interface TlsProxy {
 export async function startTlsProxy(options: {
   snapshot: ConfigSnapshot;
   certificates: ServingCertificate[];
+  proxyProtocol?: boolean;
 }): Promise<TlsProxy> {
   const log = pino({ level: "silent" });
   const runtime = createProxyRuntime({
@@ -46,6 +47,7 @@ export async function startTlsProxy(options: {
     runtime,
     log,
     certificates: store,
+    proxyProtocol: options.proxyProtocol,
   });
   return {
     runtime,
