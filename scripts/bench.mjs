@@ -1,6 +1,7 @@
 // npm run bench: build what is stale, make sure nginx and wrk are installed, then run the
-// benchmark (scripts/bench/run.ts). Arguments are passed on: --quick, --rounds N, --duration S,
-// --workers 1,2, --propagation, --changes N, --max-rate R.
+// benchmark (scripts/bench/run.ts). Arguments are passed on: --quick, --cases a,b, --connections
+// 64,256, --workers 1,2, --rounds N, --duration S, --max-rate R, --changes N, --propagation; the
+// BENCH_* variables of scripts/bench/settings.ts narrow the run the same way.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 

@@ -74,6 +74,7 @@ export async function callApi<T>(
 
 export interface BenchConfig {
   poolId: string;
+  /** The cache-enabled route for everything but the pass-through path. */
   routeId: string;
   /** The revision the last write returned; proxies serving it serve the whole bench config. */
   revision: number;
@@ -89,7 +90,10 @@ export async function signIn(web: WebServer, tokenName: string): Promise<Record<
   return { authorization: `Bearer ${token.token}` };
 }
 
-/** Signed in → pool of the origins (round robin) → one cache-enabled route for any host. */
+/**
+ * Signed in → pool of the origins (round robin) → a cache-enabled route for any host, and a
+ * cache-less one for the uncacheable `/nostore`, as nginx's config declares it too.
+ */
 export async function configureThroughApi(web: WebServer, originUrls: string[]): Promise<BenchConfig> {
   const bearer = await signIn(web, "benchmark");
 
@@ -112,7 +116,14 @@ export async function configureThroughApi(web: WebServer, originUrls: string[]):
     { name: "bench", hosts: ["*"], pathPrefix: "/", poolId: pool.id, cache: { enabled: true } },
     bearer,
   );
-  return { poolId: pool.id, routeId: route.id, revision: route.revision };
+  const { json: passThrough } = await callApi<{ id: string; revision: number }>(
+    web,
+    "POST",
+    "/api/v1/routes",
+    { name: "bench-pass-through", hosts: ["*"], pathPrefix: "/nostore", poolId: pool.id, cache: { enabled: false } },
+    bearer,
+  );
+  return { poolId: pool.id, routeId: route.id, revision: passThrough.revision };
 }
 
 export interface ProxyNode {
@@ -138,7 +149,16 @@ export async function readyRevision(adminPort: number): Promise<number | null> {
  */
 export async function startProxyNode(
   cleanup: Cleanup,
-  options: { root: string; databaseUrl: string; dataDir: string; nodeId: string; workers: number; minRevision: number },
+  options: {
+    root: string;
+    databaseUrl: string;
+    dataDir: string;
+    nodeId: string;
+    workers: number;
+    minRevision: number;
+    /** PROXY_METRICS=off for the metrics on/off comparison. */
+    metrics?: "on" | "off";
+  },
 ): Promise<ProxyNode> {
   const [port, adminPort] = [await freePort(), await freePort()];
   await mkdir(options.dataDir, { recursive: true });
@@ -156,6 +176,7 @@ export async function startProxyNode(
       PROXY_ADMIN_HOST: "127.0.0.1",
       PROXY_TLS_PORT: "off",
       PROXY_WORKERS: String(options.workers),
+      PROXY_METRICS: options.metrics ?? "on",
       LOG_LEVEL: "warn",
     },
   });

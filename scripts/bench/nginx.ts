@@ -15,6 +15,8 @@ import { waitFor } from "./wait-for.ts";
 
 export interface NginxServer {
   port: number;
+  /** The master process (its workers are its children). */
+  pid: number;
 }
 
 export function renderNginxConfig(
@@ -65,5 +67,5 @@ export async function startNginx(
     },
     { timeoutMs: 15_000, intervalMs: 50 },
   );
-  return { port };
+  return { port, pid: nginx.child.pid! };
 }

@@ -6,11 +6,18 @@ import { request } from "undici";
 import type { Cleanup } from "./cleanup.ts";
 import { startProcess } from "./processes.ts";
 
+export interface OriginStats {
+  /** Requests per path. */
+  counts: Record<string, number>;
+  /** Connections the origins accepted from clients other than this handle. */
+  connections: number;
+}
+
 export interface Origins {
   ports: number[];
   urls: string[];
-  /** Requests per path summed over the origins. */
-  counts(): Promise<Record<string, number>>;
+  /** Summed over the origins. */
+  stats(): Promise<OriginStats>;
 }
 
 export async function startOrigins(cleanup: Cleanup, root: string): Promise<Origins> {
@@ -29,12 +36,14 @@ export async function startOrigins(cleanup: Cleanup, root: string): Promise<Orig
   return {
     ports,
     urls: ports.map((port) => `http://127.0.0.1:${port}`),
-    async counts() {
-      const totals: Record<string, number> = {};
+    async stats() {
+      const totals: OriginStats = { counts: {}, connections: 0 };
       for (const port of ports) {
         const { body } = await request(`http://127.0.0.1:${port}/stats`);
-        const { counts } = (await body.json()) as { counts: Record<string, number> };
-        for (const [path, count] of Object.entries(counts)) totals[path] = (totals[path] ?? 0) + count;
+        const origin = (await body.json()) as OriginStats;
+        totals.connections += origin.connections;
+        for (const [path, count] of Object.entries(origin.counts))
+          totals.counts[path] = (totals.counts[path] ?? 0) + count;
       }
       return totals;
     },

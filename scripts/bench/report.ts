@@ -1,44 +1,97 @@
-/** The benchmark's results as data (`.concierge/bench/last.json`) and as the markdown of docs/benchmark.md. */
+/** The benchmark's results as data (`.bench/latest.json`) and as the tables of the console and docs/benchmark.md. */
 import type { OpenLoopResult } from "./open-loop.ts";
 import type { PropagationResult } from "./propagation.ts";
+import type { BenchSettings, CaseName } from "./settings.ts";
 
 export type Side = "nginx" | "concierge";
+export const SIDES: readonly Side[] = ["nginx", "concierge"];
 
-export interface ThroughputCase {
-  workers: number;
-  path: string;
+export interface CaseKey {
+  name: CaseName;
   connections: number;
-  /** Requests per second of each round, in the order run. */
-  rounds: Record<Side, number[]>;
-  median: Record<Side, number>;
-  errors: Record<Side, number>;
+  workers: number;
 }
 
-export interface LatencyCase {
-  workers: number;
-  path: string;
+/** The issue's per-case figures for one proxy. */
+export interface SideFigures {
+  /** Median req/s of the closed-loop rounds. */
+  rps: number;
+  /** Open loop at the case's fixed rate. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Peak resident memory of the server's whole process tree while the case ran. */
+  rssMb: number;
+}
+
+export interface CaseResult extends CaseKey {
+  concierge: SideFigures;
+  nginx: SideFigures;
+  /** Concierge req/s ÷ nginx req/s. */
+  ratio: number;
+}
+
+export interface RoundsSpread {
+  /** req/s of each round, in the order run. */
+  rounds: number[];
+  min: number;
+  max: number;
+  /** (max − min) ÷ median, in percent: the noise the ratio has to be read against. */
+  spreadPercent: number;
+  /** wrk's non-2xx answers and socket errors, summed over the rounds. */
+  errors: number;
+}
+
+export interface UpstreamReuse {
+  /** TCP connections the origins accepted during the measured rounds (warm-up excluded). */
+  connectionsOpened: number;
+  /** Requests the origins received for the case's path during those rounds. */
+  originRequests: number;
+  /** originRequests ÷ connectionsOpened; null where no connection was opened. */
+  requestsPerConnection: number | null;
+}
+
+export interface OpenLoopCase extends CaseKey {
   ratePerSecond: number;
-  results: Record<Side, OpenLoopResult>;
+  nginx: OpenLoopResult;
+  concierge: OpenLoopResult;
 }
 
-export interface OriginLoad {
+export interface MetricsComparison {
+  name: CaseName;
+  connections: number;
   workers: number;
-  path: string;
-  /** Requests the origins received for the path while each side was measured. */
-  requests: Record<Side, number>;
+  on: RoundsSpread & { median: number };
+  off: RoundsSpread & { median: number };
+  /** (off − on) ÷ on, in percent: what recording metrics costs. */
+  costPercent: number;
+  /** True when the medians differ by less than the wider min–max range of the two: no measurable cost. */
+  withinSpread: boolean;
 }
 
 export interface BenchReport {
-  machine: { cpus: number; cpuModel: string; node: string; nginx: string; wrk: string; database: string };
+  cases: CaseResult[];
   date: string;
+  machine: { cpus: number; cpuModel: string; node: string; nginx: string; wrk: string; database: string };
   /** 1-minute load average when the run started: above the core count, other work shared the machine. */
   loadAverageAtStart: number;
-  settings: { rounds: number; durationSeconds: number; workers: number[]; openLoopSeconds: number; quick: boolean };
-  throughput: ThroughputCase[];
-  latency: LatencyCase[];
-  originLoad: OriginLoad[];
+  settings: Omit<BenchSettings, "propagationOnly">;
+  spread: Array<CaseKey & Record<Side, RoundsSpread>>;
+  upstream: Array<CaseKey & Record<Side, UpstreamReuse>>;
+  openLoop: OpenLoopCase[];
+  /** Requests that reached the origins for the cached paths while each side was measured (fills, revalidations). */
+  originLoad: Array<CaseKey & Record<Side, number>>;
+  metrics: MetricsComparison[];
   propagation?: PropagationResult;
+  historyQuery?: unknown;
 }
+
+export const TARGETS = {
+  "pass-through": 0.5,
+  "hit-1k": 1.3,
+  "hit-100k": 1.0,
+  p99Ratio: 1.5,
+  requestsPerConnection: 1000,
+} as const;
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -47,126 +100,156 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+export function spreadOf(rounds: number[], errors: number): RoundsSpread {
+  const min = Math.min(...rounds);
+  const max = Math.max(...rounds);
+  return { rounds, min, max, spreadPercent: ((max - min) / median(rounds)) * 100, errors };
+}
+
+export function compareMetrics(key: CaseKey, on: RoundsSpread, off: RoundsSpread): MetricsComparison {
+  const onMedian = median(on.rounds);
+  const offMedian = median(off.rounds);
+  const widerRange = Math.max(on.max - on.min, off.max - off.min);
+  return {
+    ...key,
+    on: { ...on, median: onMedian },
+    off: { ...off, median: offMedian },
+    costPercent: ((offMedian - onMedian) / onMedian) * 100,
+    withinSpread: Math.abs(offMedian - onMedian) <= widerRange,
+  };
+}
+
 const number = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : "–");
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : "–");
 const ratio = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "–");
+const percent = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} %` : "–");
+const sameCase = (a: CaseKey) => (b: CaseKey) =>
+  a.name === b.name && a.connections === b.connections && a.workers === b.workers;
 
-export function throughputTable(report: BenchReport): string {
-  const rows = report.throughput.map((row) => {
-    const errors = row.errors.nginx + row.errors.concierge;
-    return `| ${row.workers} | \`${row.path}\` | ${row.connections} | ${number(row.median.nginx)} | ${number(row.median.concierge)} | ${ratio(row.median.concierge / row.median.nginx)} | ${errors} |`;
-  });
-  return [
-    "| workers | path | connections | nginx req/s | Concierge req/s | Concierge/nginx | errors |",
-    "|---:|---|---:|---:|---:|---:|---:|",
-    ...rows,
-  ].join("\n");
+function table(header: string[], align: string[], rows: string[][]): string {
+  return [`| ${header.join(" | ")} |`, `|${align.join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 }
 
-export function latencyTable(report: BenchReport): string {
-  const rows = report.latency.map(({ workers, path, ratePerSecond, results: { nginx, concierge } }) => {
-    const lag = Math.max(nginx.maxSendLagMs, concierge.maxSendLagMs);
-    const failed = nginx.errors + nginx.timedOut + concierge.errors + concierge.timedOut;
-    return `| ${workers} | \`${path}\` | ${number(ratePerSecond)} | ${ms(nginx.p50Ms)} / ${ms(nginx.p99Ms)} | ${ms(concierge.p50Ms)} / ${ms(concierge.p99Ms)} | ${ms(lag)} | ${failed} |`;
+/** The issue's one table: throughput, its noise, latency at the fixed rate and memory, per case. */
+export function casesTable(report: BenchReport): string {
+  const rows = report.cases.map((row) => {
+    const spread = report.spread.find(sameCase(row));
+    const loop = report.openLoop.find(sameCase(row));
+    const target = TARGETS[row.name];
+    return [
+      `\`${row.name}\``,
+      String(row.workers),
+      String(row.connections),
+      number(row.nginx.rps),
+      number(row.concierge.rps),
+      `**${ratio(row.ratio)}**${row.ratio >= target ? "" : ` (< ${target})`}`,
+      spread ? `${percent(spread.nginx.spreadPercent)} / ${percent(spread.concierge.spreadPercent)}` : "–",
+      loop ? number(loop.ratePerSecond) : "–",
+      `${ms(row.nginx.p50Ms)} / ${ms(row.nginx.p99Ms)}`,
+      `${ms(row.concierge.p50Ms)} / ${ms(row.concierge.p99Ms)}`,
+      ratio(row.concierge.p99Ms / row.nginx.p99Ms),
+      `${number(row.nginx.rssMb)} / ${number(row.concierge.rssMb)}`,
+    ];
   });
-  return [
-    "| workers | path | rate (req/s) | nginx p50 / p99 (ms) | Concierge p50 / p99 (ms) | max sender lag (ms) | failed |",
-    "|---:|---|---:|---:|---:|---:|---:|",
-    ...rows,
-  ].join("\n");
-}
-
-export function originLoadTable(report: BenchReport): string {
-  const rows = report.originLoad.map(
-    (row) => `| ${row.workers} | \`${row.path}\` | ${row.requests.nginx} | ${row.requests.concierge} |`,
+  return table(
+    [
+      "case",
+      "workers",
+      "conns",
+      "nginx req/s",
+      "Concierge req/s",
+      "ratio",
+      "spread nginx / Concierge",
+      "fixed rate (req/s)",
+      "nginx p50 / p99 (ms)",
+      "Concierge p50 / p99 (ms)",
+      "p99 ratio",
+      "peak RSS nginx / Concierge (MB)",
+    ],
+    ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+    rows,
   );
-  return ["| workers | path | origin requests behind nginx | behind Concierge |", "|---:|---|---:|---:|", ...rows].join(
-    "\n",
+}
+
+export function openLoopTable(report: BenchReport): string {
+  const rows = report.openLoop.map((row) => {
+    const failed = (result: OpenLoopResult) => result.errors + result.timedOut;
+    return [
+      `\`${row.name}\``,
+      String(row.workers),
+      String(row.connections),
+      number(row.ratePerSecond),
+      `${number(row.nginx.achievedRatePerSecond)} / ${number(row.concierge.achievedRatePerSecond)}`,
+      `${ms(row.nginx.maxSendLagMs)} / ${ms(row.concierge.maxSendLagMs)}`,
+      `${ms(row.nginx.maxMs)} / ${ms(row.concierge.maxMs)}`,
+      `${failed(row.nginx)} / ${failed(row.concierge)}`,
+    ];
+  });
+  return table(
+    [
+      "case",
+      "workers",
+      "conns",
+      "target rate",
+      "achieved nginx / Concierge",
+      "max sender lag (ms)",
+      "max latency (ms)",
+      "failed",
+    ],
+    ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+    rows,
+  );
+}
+
+export function upstreamTable(report: BenchReport): string {
+  const perConnection = (reuse: UpstreamReuse) =>
+    reuse.requestsPerConnection === null ? `${number(reuse.originRequests)} on none opened` : number(reuse.requestsPerConnection);
+  const rows = report.upstream.map((row) => [
+    `\`${row.name}\``,
+    String(row.workers),
+    String(row.connections),
+    `${number(row.nginx.connectionsOpened)} / ${number(row.concierge.connectionsOpened)}`,
+    `${number(row.nginx.originRequests)} / ${number(row.concierge.originRequests)}`,
+    `${perConnection(row.nginx)} / ${perConnection(row.concierge)}`,
+  ]);
+  return table(
+    ["case", "workers", "conns", "upstream connections opened nginx / Concierge", "origin requests", "requests per connection"],
+    ["---", "---:", "---:", "---:", "---:", "---:"],
+    rows,
+  );
+}
+
+export function metricsTable(report: BenchReport): string {
+  const rows = report.metrics.map((row) => [
+    `\`${row.name}\``,
+    String(row.workers),
+    String(row.connections),
+    `${number(row.on.median)} (${number(row.on.min)}–${number(row.on.max)})`,
+    `${number(row.off.median)} (${number(row.off.min)}–${number(row.off.max)})`,
+    `${row.costPercent >= 0 ? "+" : ""}${row.costPercent.toFixed(1)} %`,
+    row.withinSpread ? "none measurable (within the spread)" : "measurable",
+  ]);
+  return table(
+    ["case", "workers", "conns", "metrics on req/s (min–max)", "metrics off req/s (min–max)", "off vs on", "cost"],
+    ["---", "---:", "---:", "---:", "---:", "---:", "---"],
+    rows,
   );
 }
 
 export function propagationTable(result: PropagationResult): string {
-  return [
-    "| nodes | changes | p50 (ms) | p99 (ms) | max (ms) | missed | commit p50 / p99 (ms) |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
-    `| ${result.nodes} | ${result.changes} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${ms(result.maxMs)} | ${result.missed} | ${ms(result.commitP50Ms)} / ${ms(result.commitP99Ms)} |`,
-  ].join("\n");
-}
-
-export function toMarkdown(report: BenchReport): string {
-  const { machine, settings } = report;
-  const sections = [
-    "# Benchmark",
-    "",
-    "Generated by `npm run bench` (`node scripts/bench.mjs`); the raw numbers of the last run are in",
-    "`.concierge/bench/last.json`. Rerun it after changing the request path and compare like with like:",
-    "the numbers below say more about the machine than about Concierge.",
-    "",
-    "## What is measured",
-    "",
-    "- Three origins (separate `node:http` processes on 127.0.0.1) serve `/1k` and `/100k` with",
-    "  `Cache-Control: public, max-age=60` and an ETag, and `/nostore` (1 KiB) with `Cache-Control: no-store`.",
-    "- **Concierge**: the bundled proxy (`apps/proxy/dist/main.mjs`), configured through its own JSON API",
-    "  (session → API token → round-robin pool of the three origins → one route `hosts: [\"*\"]` with",
-    "  `cache.enabled: true`); the benchmark waits for `/readyz` to report the revision the API returned.",
-    "  The proxy writes its access log at info and has no separate switch for it, so it runs at `LOG_LEVEL=warn`.",
-    "- **nginx**: `scripts/bench/nginx.conf.template` — upstream keep-alive 512, HTTP/1.1 to the origins,",
-    "  `proxy_cache` under `/dev/shm` with `proxy_cache_lock on`, no `proxy_cache_valid` (origin headers decide),",
-    "  `access_log off`, `sendfile` and `open_file_cache` on.",
-    "- Both sides run the same number of workers (nginx `worker_processes`, Concierge `PROXY_WORKERS`).",
-    "- Before measuring, each side must answer the cached paths from its cache (`Cache-Status: …hit` /",
-    "  `X-Cache-Status: HIT`); the origin request counts below show how much reached the origins.",
-    "- **Throughput**: closed loop, `wrk -t2 -c<connections> -d<duration>`, after a warm-up, interleaved",
-    "  nginx, Concierge, nginx, Concierge … ; the median of the rounds per side.",
-    "- **Latency**: open loop (`scripts/bench/open-loop.ts`, undici): requests leave on a fixed timetable",
-    "  at half the lower of the two sides' measured maximum (64 connections), capped (default 1000 req/s, as",
-    "  the generator is a single Node process); the first 10 % of the timetable is a warm-up; latency runs from each",
-    "  request's scheduled send time, so stalls are not hidden (no coordinated omission).",
-    "  \"max sender lag\" is how far the generator itself fell behind its timetable: when it is large the",
-    "  generator, not the proxy, was the limit.",
-    "",
-    "**Caveat.** Load generator, proxy, origins, the web server and the database share this machine's",
-    `${machine.cpus} CPU cores; every process steals time from the others, so absolute numbers are far below`,
-    "what either proxy does on dedicated hardware. The ratio is the number to watch.",
-    "",
-    "## Machine and settings",
-    "",
-    `- Date: ${report.date}; 1-minute load average at start: ${report.loadAverageAtStart.toFixed(1)}`,
-    `- CPU: ${machine.cpus} × ${machine.cpuModel}`,
-    `- Node ${machine.node}, ${machine.nginx}, ${machine.wrk}, database: ${machine.database}`,
-    `- Rounds: ${settings.rounds} × ${settings.durationSeconds} s per side and case; workers: ${settings.workers.join(", ")};` +
-      ` open loop: ${settings.openLoopSeconds} s per side${settings.quick ? " (**quick smoke run**: not for comparison)" : ""}`,
-  ];
-  if (report.throughput.length > 0) {
-    sections.push(
-      "",
-      "## Throughput (closed loop, median req/s)",
-      "",
-      throughputTable(report),
-      "",
-      "## Latency at a fixed rate (open loop)",
-      "",
-      latencyTable(report),
-      "",
-      "## Origin requests during the measurement",
-      "",
-      "For `/1k` and `/100k` only a handful should reach the origins (first fill, expiry after 60 s and",
-      "revalidation); `/nostore` goes to the origins every time.",
-      "",
-      originLoadTable(report),
-    );
-  }
-  if (report.propagation) {
-    sections.push(
-      "",
-      "## Config propagation",
-      "",
-      `${report.propagation.nodes} proxy nodes (separate processes, one worker each) on one database; ${report.propagation.changes}`,
-      "config changes committed one after another through `applyConfigChange` (a route's priority toggled),",
-      "each timed from the commit returning until both nodes' `/readyz` report the new revision. Target: p99 < 100 ms.",
-      "",
-      propagationTable(report.propagation),
-    );
-  }
-  return `${sections.join("\n")}\n`;
+  return table(
+    ["nodes", "changes", "p50 (ms)", "p99 (ms)", "max (ms)", "missed", "commit p50 / p99 (ms)"],
+    ["---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+    [
+      [
+        String(result.nodes),
+        String(result.changes),
+        ms(result.p50Ms),
+        ms(result.p99Ms),
+        ms(result.maxMs),
+        String(result.missed),
+        `${ms(result.commitP50Ms)} / ${ms(result.commitP99Ms)}`,
+      ],
+    ],
+  );
 }

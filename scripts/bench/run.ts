@@ -1,83 +1,52 @@
 /**
- * The benchmark: Concierge against nginx on the same origins, then config propagation across two
- * nodes. Started by `npm run bench` (scripts/bench.mjs) once the build is current.
- *
- *   --quick           1 round of 3 s, one worker count, short open loop (a smoke run)
- *   --rounds N        rounds per side and case (default 3)
- *   --duration S      seconds per wrk run (default 10)
- *   --workers 1,2     worker counts (default 1,2)
- *   --max-rate R      cap of the open-loop rate (default 1000 req/s: the generator is one Node process)
- *   --changes N       config changes for propagation (default 200)
- *   --propagation     only the propagation section
+ * The benchmark: Concierge against nginx on the same origins, case by case and interleaved, then
+ * metrics recording on vs off, config propagation across two nodes and the history query. Started
+ * by `npm run bench` (scripts/bench.mjs) once the build is current; what it measures is set by
+ * scripts/bench/settings.ts (the issue's full matrix unless narrowed by BENCH_* or flags).
+ * Writes `.bench/latest.json` and docs/benchmark.md and prints the tables.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 
 import { request } from "undici";
 
 import { createCleanup, type Cleanup } from "./cleanup.ts";
 import { configureThroughApi, startProxyNode, startWeb, type BenchConfig } from "./concierge.ts";
 import { openBenchDatabase } from "./database.ts";
-import { startOrigins, type Origins } from "./origins.ts";
+import { toMarkdown } from "./markdown.ts";
+import { samplePeakMemory } from "./memory.ts";
 import { startNginx } from "./nginx.ts";
-import type { OpenLoopResult } from "./open-loop.ts";
+import { runOpenLoopGenerators } from "./open-loop.ts";
+import { startOrigins, type Origins } from "./origins.ts";
 import { measurePropagation } from "./propagation.ts";
 import {
-  latencyTable,
+  casesTable,
+  compareMetrics,
   median,
-  originLoadTable,
+  metricsTable,
+  openLoopTable,
   propagationTable,
-  throughputTable,
-  toMarkdown,
+  SIDES,
+  spreadOf,
+  upstreamTable,
   type BenchReport,
-  type LatencyCase,
-  type OriginLoad,
+  type CaseKey,
+  type RoundsSpread,
   type Side,
-  type ThroughputCase,
+  type UpstreamReuse,
 } from "./report.ts";
+import { CASES, readSettings, type CaseName } from "./settings.ts";
 import { runWrk } from "./wrk.ts";
 
 const root = resolve(import.meta.dirname, "../..");
-const PATHS = ["/1k", "/100k", "/nostore"] as const;
-const CACHED_PATHS = new Set(["/1k", "/100k"]);
-const CONNECTIONS = [64, 256] as const;
-const SIDES: Side[] = ["nginx", "concierge"];
+const outputDir = join(root, ".bench");
+const jsonFile = join(outputDir, "latest.json");
+/** The cases where the cost of recording metrics is measured (with the first worker count and connection count). */
+const METRICS_CASES: readonly CaseName[] = ["pass-through", "hit-1k"];
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    rounds: { type: "string" },
-    duration: { type: "string" },
-    workers: { type: "string" },
-    "max-rate": { type: "string", default: "1000" },
-    changes: { type: "string", default: "200" },
-    propagation: { type: "boolean", default: false },
-  },
-});
-const quick = args.quick;
-const settings = {
-  quick,
-  rounds: Number(args.rounds ?? (quick ? 1 : 3)),
-  durationSeconds: Number(args.duration ?? (quick ? 3 : 10)),
-  workers: (args.workers ?? (quick ? "1" : "1,2")).split(",").map(Number),
-  openLoopSeconds: quick ? 2 : 5,
-};
-const warmUpSeconds = Math.max(1, Math.min(2, Math.floor(settings.durationSeconds / 3)));
-const maxRate = Number(args["max-rate"]);
-const changes = Number(args.changes);
-for (const [name, value] of Object.entries({
-  rounds: settings.rounds,
-  duration: settings.durationSeconds,
-  maxRate,
-  changes,
-})) {
-  if (!Number.isFinite(value) || value < 1) throw new Error(`--${name} must be a positive number`);
-}
-if (settings.workers.some((count) => !Number.isInteger(count) || count < 1))
-  throw new Error("--workers takes whole numbers, e.g. 1,2");
+const settings = readSettings(process.argv.slice(2), process.env);
 
 function say(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
@@ -89,42 +58,150 @@ function version(command: string, args: string[]): string {
   return `${stdout ?? ""}${stderr ?? ""}`.trim().split("\n")[0] ?? command;
 }
 
-/** A cached path must come from the cache on its third request; /nostore never. */
-async function checkSide(side: Side, port: number): Promise<void> {
-  for (const path of PATHS) {
+interface Server {
+  port: number;
+  /** Root of the process tree whose memory is sampled. */
+  pid: number;
+}
+
+/** Cached paths must come from the cache on their third request; the pass-through path never. */
+async function checkServer(label: string, server: Server): Promise<void> {
+  for (const [name, path] of Object.entries(CASES)) {
     let hit = false;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const { statusCode, headers, body } = await request(`http://127.0.0.1:${port}${path}`);
+      const { statusCode, headers, body } = await request(`http://127.0.0.1:${server.port}${path}`);
       await body.dump({ limit: 1 << 20 });
-      if (statusCode !== 200) throw new Error(`${side} answered ${statusCode} for ${path}`);
-      const status = String(
-        side === "nginx" ? (headers["x-cache-status"] ?? "") : (headers["cache-status"] ?? ""),
-      );
-      hit = side === "nginx" ? status === "HIT" : /;\s*hit\b/i.test(status);
-      if (side === "concierge" && status === "")
-        throw new Error(`Concierge sent no Cache-Status for ${path}`);
+      if (statusCode !== 200) throw new Error(`${label} answered ${statusCode} for ${path}`);
+      hit = headers["x-cache-status"] === "HIT" || /;\s*hit\b/i.test(String(headers["cache-status"] ?? ""));
     }
-    if (CACHED_PATHS.has(path) && !hit)
-      throw new Error(`${side} did not answer ${path} from its cache`);
-    if (!CACHED_PATHS.has(path) && hit)
-      throw new Error(`${side} answered ${path} from its cache despite no-store`);
+    if (name !== "pass-through" && !hit) throw new Error(`${label} did not answer ${path} from its cache`);
+    if (name === "pass-through" && hit) throw new Error(`${label} answered ${path} from its cache despite no-store`);
   }
 }
 
-function openLoop(url: string, ratePerSecond: number): OpenLoopResult {
-  const output = execFileSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(root, "scripts/bench/open-loop.ts"),
-      url,
-      String(ratePerSecond),
-      String(settings.openLoopSeconds),
-    ],
-    { cwd: root, encoding: "utf8", timeout: (settings.openLoopSeconds + 30) * 1000 },
+interface ClosedLoopRun {
+  requestsPerSecond: number;
+  errors: number;
+  errorDetail: string;
+  peakRssMb: number;
+  connectionsOpened: number;
+  originRequests: number;
+}
+
+async function closedLoop(origins: Origins, server: Server, path: string, connections: number, seconds: number): Promise<ClosedLoopRun> {
+  const before = await origins.stats();
+  const memory = samplePeakMemory(server.pid);
+  const result = await runWrk({ url: `http://127.0.0.1:${server.port}${path}`, connections, durationSeconds: seconds });
+  const peakRssMb = await memory.stop();
+  const after = await origins.stats();
+  return {
+    requestsPerSecond: result.requestsPerSecond,
+    errors: result.errors,
+    errorDetail: result.errorDetail,
+    peakRssMb,
+    connectionsOpened: after.connections - before.connections,
+    originRequests: (after.counts[path] ?? 0) - (before.counts[path] ?? 0),
+  };
+}
+
+/** Rounds of one server and case, summed as the report keeps them. */
+class Rounds {
+  readonly rates: number[] = [];
+  errors = 0;
+  peakRssMb = 0;
+  connectionsOpened = 0;
+  originRequests = 0;
+
+  add(run: ClosedLoopRun): void {
+    this.rates.push(run.requestsPerSecond);
+    this.errors += run.errors;
+    this.peakRssMb = Math.max(this.peakRssMb, run.peakRssMb);
+    this.connectionsOpened += run.connectionsOpened;
+    this.originRequests += run.originRequests;
+  }
+
+  spread(): RoundsSpread {
+    return spreadOf(this.rates, this.errors);
+  }
+
+  reuse(): UpstreamReuse {
+    return {
+      connectionsOpened: this.connectionsOpened,
+      originRequests: this.originRequests,
+      requestsPerConnection: this.connectionsOpened === 0 ? null : this.originRequests / this.connectionsOpened,
+    };
+  }
+}
+
+/** Interleaved rounds (a, b, a, b …) of one case on each of the servers given. */
+async function interleaved<K extends string>(
+  origins: Origins,
+  servers: Record<K, Server>,
+  key: CaseKey,
+): Promise<Record<K, Rounds>> {
+  const labels = Object.keys(servers) as K[];
+  const rounds = Object.fromEntries(labels.map((label) => [label, new Rounds()])) as Record<K, Rounds>;
+  const path = CASES[key.name];
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const label of labels) {
+      const run = await closedLoop(origins, servers[label], path, key.connections, settings.durationSeconds);
+      rounds[label].add(run);
+      if (run.errors > 0) say(`${label} ${key.name} c${key.connections}: ${run.errorDetail}`);
+    }
+  }
+  return rounds;
+}
+
+async function warmUp(origins: Origins, servers: Server[], name: CaseName): Promise<void> {
+  for (const server of servers)
+    await closedLoop(origins, server, CASES[name], Math.max(...settings.connections), settings.warmUpSeconds);
+}
+
+async function measureCase(origins: Origins, servers: Record<Side, Server>, key: CaseKey, report: BenchReport): Promise<void> {
+  const rounds = await interleaved(origins, servers, key);
+  const rps = { nginx: median(rounds.nginx.rates), concierge: median(rounds.concierge.rates) };
+
+  // Half the slower side's median: a rate both sustain, so latency is not just throughput mirrored.
+  const ratePerSecond = Math.max(1, Math.round(Math.min(settings.maxRate, rps.nginx / 2, rps.concierge / 2)));
+  const loop = { ...key, ratePerSecond } as BenchReport["openLoop"][number];
+  const rss: Record<Side, number> = { nginx: rounds.nginx.peakRssMb, concierge: rounds.concierge.peakRssMb };
+  for (const side of SIDES) {
+    const memory = samplePeakMemory(servers[side].pid);
+    loop[side] = await runOpenLoopGenerators({
+      root,
+      url: `http://127.0.0.1:${servers[side].port}${CASES[key.name]}`,
+      ratePerSecond,
+      durationSeconds: settings.openLoopSeconds,
+      connections: key.connections,
+      generators: settings.generators,
+    });
+    rss[side] = Math.max(rss[side], await memory.stop());
+  }
+
+  const figures = (side: Side) => ({ rps: rps[side], p50Ms: loop[side].p50Ms, p99Ms: loop[side].p99Ms, rssMb: rss[side] });
+  report.cases.push({ ...key, concierge: figures("concierge"), nginx: figures("nginx"), ratio: rps.concierge / rps.nginx });
+  report.spread.push({ ...key, nginx: rounds.nginx.spread(), concierge: rounds.concierge.spread() });
+  report.upstream.push({ ...key, nginx: rounds.nginx.reuse(), concierge: rounds.concierge.reuse() });
+  report.openLoop.push(loop);
+  if (key.name !== "pass-through")
+    report.originLoad.push({ ...key, nginx: rounds.nginx.originRequests, concierge: rounds.concierge.originRequests });
+  say(
+    `${key.workers}w ${key.name} c${key.connections}: nginx ${Math.round(rps.nginx)} req/s, Concierge ${Math.round(rps.concierge)} req/s` +
+      ` (${(rps.concierge / rps.nginx).toFixed(2)}); @${loop.concierge.achievedRatePerSecond.toFixed(0)}/s p99 nginx ${loop.nginx.p99Ms.toFixed(2)} ms,` +
+      ` Concierge ${loop.concierge.p99Ms.toFixed(2)} ms`,
   );
-  return JSON.parse(output.trim().split("\n").at(-1)!) as OpenLoopResult;
+}
+
+/** Concierge with metrics on and off, same case, interleaved: the cost of recording. */
+async function measureMetricsCost(origins: Origins, servers: Record<"on" | "off", Server>, key: CaseKey, report: BenchReport): Promise<void> {
+  await warmUp(origins, [servers.off], key.name);
+  const rounds = await interleaved(origins, servers, key);
+  const comparison = compareMetrics(key, rounds.on.spread(), rounds.off.spread());
+  report.metrics.push(comparison);
+  say(
+    `metrics ${key.name} c${key.connections}: on ${Math.round(comparison.on.median)}, off ${Math.round(comparison.off.median)} req/s` +
+      ` (${comparison.withinSpread ? "within the spread" : "measurable"})`,
+  );
 }
 
 async function measureWorkers(
@@ -135,88 +212,43 @@ async function measureWorkers(
 ): Promise<void> {
   const mark = cleanup.mark();
   try {
-    const nginx = await startNginx(cleanup, { workers, originPorts: context.origins.ports });
-    const proxy = await startProxyNode(cleanup, {
+    const proxyOptions = {
       root,
       databaseUrl: context.databaseUrl,
-      dataDir: join(context.dataDir, `proxy-${workers}`),
-      nodeId: `bench-${workers}w`,
       workers,
       minRevision: context.config.revision,
+    };
+    const nginx = await startNginx(cleanup, { workers, originPorts: context.origins.ports });
+    const concierge = await startProxyNode(cleanup, {
+      ...proxyOptions,
+      dataDir: join(context.dataDir, `proxy-${workers}`),
+      nodeId: `bench-${workers}w`,
     });
-    const ports: Record<Side, number> = { nginx: nginx.port, concierge: proxy.port };
-    for (const side of SIDES) await checkSide(side, ports[side]);
+    const servers: Record<Side, Server> = { nginx, concierge };
+    for (const side of SIDES) await checkServer(side, servers[side]);
     say(`${workers} worker(s): both sides answer the cached paths from their caches`);
 
-    for (const path of PATHS) {
-      const originRequests: Record<Side, number> = { nginx: 0, concierge: 0 };
-      const measure = async (side: Side, connections: number, seconds: number) => {
-        const before = (await context.origins.counts())[path] ?? 0;
-        const result = await runWrk({
-          url: `http://127.0.0.1:${ports[side]}${path}`,
-          connections,
-          durationSeconds: seconds,
-        });
-        originRequests[side] += ((await context.origins.counts())[path] ?? 0) - before;
-        return result;
-      };
-      for (const side of SIDES) await measure(side, CONNECTIONS.at(-1)!, warmUpSeconds);
+    for (const name of settings.cases) {
+      await warmUp(context.origins, [nginx, concierge], name);
+      for (const connections of settings.connections)
+        await measureCase(context.origins, servers, { name, connections, workers }, report);
+    }
 
-      const maxima: Record<Side, number> = {
-        nginx: Number.POSITIVE_INFINITY,
-        concierge: Number.POSITIVE_INFINITY,
-      };
-      for (const connections of CONNECTIONS) {
-        const row: ThroughputCase = {
-          workers,
-          path,
-          connections,
-          rounds: { nginx: [], concierge: [] },
-          median: { nginx: 0, concierge: 0 },
-          errors: { nginx: 0, concierge: 0 },
-        };
-        for (let round = 1; round <= settings.rounds; round++) {
-          for (const side of SIDES) {
-            const result = await measure(side, connections, settings.durationSeconds);
-            row.rounds[side].push(result.requestsPerSecond);
-            row.errors[side] += result.errors;
-            if (result.errors > 0) say(`${side} ${path} c${connections}: ${result.errorDetail}`);
-          }
-        }
-        for (const side of SIDES) row.median[side] = median(row.rounds[side]);
-        if (connections === CONNECTIONS[0])
-          for (const side of SIDES) maxima[side] = row.median[side];
-        report.throughput.push(row);
-        say(
-          `${workers}w ${path} c${connections}: nginx ${Math.round(row.median.nginx)} req/s, Concierge ${Math.round(row.median.concierge)} req/s` +
-            ` (${(row.median.concierge / row.median.nginx).toFixed(2)}), errors ${row.errors.nginx}/${row.errors.concierge}`,
-        );
-      }
-
-      const ratePerSecond = Math.max(
-        1,
-        Math.round(Math.min(maxRate, maxima.nginx / 2, maxima.concierge / 2)),
-      );
-      const latency: LatencyCase = {
-        workers,
-        path,
-        ratePerSecond,
-        results: {} as Record<Side, OpenLoopResult>,
-      };
-      for (const side of SIDES)
-        latency.results[side] = openLoop(`http://127.0.0.1:${ports[side]}${path}`, ratePerSecond);
-      report.latency.push(latency);
-      const { nginx: n, concierge: c } = latency.results;
-      say(
-        `${workers}w ${path} @${ratePerSecond}/s: nginx p50 ${n.p50Ms.toFixed(2)} p99 ${n.p99Ms.toFixed(2)} ms, Concierge p50 ${c.p50Ms.toFixed(2)} p99 ${c.p99Ms.toFixed(2)} ms`,
-      );
-      report.originLoad.push({ workers, path, requests: originRequests } satisfies OriginLoad);
-      if (
-        CACHED_PATHS.has(path) &&
-        Math.max(originRequests.nginx, originRequests.concierge) > 10 * workers
-      ) {
-        say(
-          `warning: ${path} reached the origins ${originRequests.nginx} (nginx) / ${originRequests.concierge} (Concierge) times`,
+    const metricsCases = settings.cases.filter((name) => METRICS_CASES.includes(name));
+    if (workers === settings.workers[0] && metricsCases.length > 0) {
+      const withoutMetrics = await startProxyNode(cleanup, {
+        ...proxyOptions,
+        dataDir: join(context.dataDir, `proxy-${workers}-no-metrics`),
+        nodeId: `bench-${workers}w-no-metrics`,
+        metrics: "off",
+      });
+      await checkServer("Concierge without metrics", withoutMetrics);
+      for (const name of metricsCases) {
+        await measureMetricsCost(
+          context.origins,
+          { on: concierge, off: withoutMetrics },
+          { name, connections: settings.connections[0]!, workers },
+          report,
         );
       }
     }
@@ -225,12 +257,20 @@ async function measureWorkers(
   }
 }
 
-async function previousReport(file: string): Promise<BenchReport | undefined> {
+async function previousReport(): Promise<BenchReport | undefined> {
   try {
-    return JSON.parse(await readFile(file, "utf8")) as BenchReport;
+    return JSON.parse(await readFile(jsonFile, "utf8")) as BenchReport;
   } catch {
     return undefined;
   }
+}
+
+function printTables(report: BenchReport): void {
+  const tables: string[] = [];
+  if (report.cases.length > 0) tables.push(casesTable(report), openLoopTable(report), upstreamTable(report));
+  if (report.metrics.length > 0) tables.push(metricsTable(report));
+  if (report.propagation) tables.push(propagationTable(report.propagation));
+  process.stdout.write(`\n${tables.join("\n\n")}\n\nwritten: docs/benchmark.md, .bench/latest.json\n`);
 }
 
 async function main(cleanup: Cleanup): Promise<void> {
@@ -241,74 +281,52 @@ async function main(cleanup: Cleanup): Promise<void> {
   const origins = await startOrigins(cleanup, root);
   const database = await openBenchDatabase(cleanup, join(dataDir, "installation"));
 
-  const outputDir = join(root, ".concierge", "bench");
-  const jsonFile = join(outputDir, "last.json");
-  const report: BenchReport = {
+  const { propagationOnly, ...reportedSettings } = settings;
+  let report: BenchReport = {
+    cases: [],
+    date: new Date().toISOString(),
     machine: {
       cpus: availableParallelism(),
       cpuModel: cpus()[0]?.model.trim() ?? "unknown",
       node: process.version,
       nginx: version("nginx", ["-v"]),
       wrk: version("wrk", ["-v"]).replace(/\s+Copyright.*$/, ""),
-      database:
-        database.kind === "embedded"
-          ? "embedded PostgreSQL"
-          : "PostgreSQL at TEST_DATABASE_URL/DATABASE_URL",
+      database: database.kind === "embedded" ? "embedded PostgreSQL" : "PostgreSQL at TEST_DATABASE_URL/DATABASE_URL",
     },
-    date: new Date().toISOString(),
     loadAverageAtStart: loadavg()[0]!,
-    settings,
-    throughput: [],
-    latency: [],
+    settings: reportedSettings,
+    spread: [],
+    upstream: [],
+    openLoop: [],
     originLoad: [],
+    metrics: [],
   };
 
-  if (args.propagation) {
-    const previous = await previousReport(jsonFile);
-    if (previous)
-      Object.assign(report, { ...previous, propagation: undefined, machine: report.machine });
+  if (propagationOnly) {
+    const previous = await previousReport();
+    if (previous) report = { ...previous, machine: report.machine };
   } else {
     say("starting the web server and configuring Concierge through its API");
-    const web = await startWeb(cleanup, {
-      root,
-      databaseUrl: database.url,
-      dataDir: join(dataDir, "installation"),
-    });
-    const config = await configureThroughApi(
-      web,
-      origins.ports.map((port) => `http://127.0.0.1:${port}`),
-    );
+    const web = await startWeb(cleanup, { root, databaseUrl: database.url, dataDir: join(dataDir, "installation") });
+    const config = await configureThroughApi(web, origins.urls);
     say(`configured: revision ${config.revision}`);
-    for (const workers of settings.workers) {
-      await measureWorkers(
-        cleanup,
-        workers,
-        { origins, databaseUrl: database.url, dataDir, config },
-        report,
-      );
-    }
+    for (const workers of settings.workers)
+      await measureWorkers(cleanup, workers, { origins, databaseUrl: database.url, dataDir, config }, report);
   }
 
-  say(`config propagation: ${changes} changes across 2 nodes`);
+  say(`config propagation: ${settings.changes} changes across 2 nodes`);
   report.propagation = await measurePropagation(cleanup, {
     root,
     databaseUrl: database.url,
     dataDir: join(dataDir, "propagation"),
-    changes,
-    originUrl: `http://127.0.0.1:${origins.ports[0]}`,
+    changes: settings.changes,
+    originUrl: origins.urls[0]!,
   });
 
   await mkdir(outputDir, { recursive: true });
   await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(root, "docs", "benchmark.md"), toMarkdown(report));
-
-  const tables = [];
-  if (report.throughput.length > 0)
-    tables.push(throughputTable(report), latencyTable(report), originLoadTable(report));
-  tables.push(propagationTable(report.propagation));
-  process.stdout.write(
-    `\n${tables.join("\n\n")}\n\nwritten: docs/benchmark.md, .concierge/bench/last.json\n`,
-  );
+  printTables(report);
 }
 
 const cleanup = createCleanup();
@@ -326,9 +344,7 @@ try {
   await main(cleanup);
   await cleanup.runAll();
 } catch (error) {
-  process.stderr.write(
-    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   await cleanup.runAll();
   process.exit(1);
 }
