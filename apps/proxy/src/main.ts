@@ -8,6 +8,7 @@ import type { Worker } from "node:cluster";
 import { hostname } from "node:os";
 
 import { createDb } from "@concierge/db/client";
+import { writeRequestSamples } from "@concierge/db/repositories/request-samples";
 import { readNodeBucket, writeRollups } from "@concierge/db/repositories/rollups";
 import { runRetention } from "@concierge/db/retention";
 
@@ -22,6 +23,7 @@ import { createLifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
 import { startLivePublisher, toMetricsDelta } from "./metrics/live-publisher.ts";
 import { createIntervalCollector } from "./metrics/merge-intervals.ts";
+import { startSampleWriter } from "./metrics/request-samples-writer.ts";
 import { startRetentionTimer } from "./metrics/retention-timer.ts";
 import { startRollupWriter } from "./metrics/rollup-writer.ts";
 import { runWorker } from "./worker.ts";
@@ -85,6 +87,7 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
 
   let stopHeartbeat = async () => {};
   let rollups: ReturnType<typeof startRollupWriter> | undefined;
+  let samples: ReturnType<typeof startSampleWriter> | undefined;
   if (env.databaseUrl !== undefined) {
     const db = createDb({ url: env.databaseUrl, maxConnections: 2 });
     lifecycle.defer("database", () => db.$disconnect());
@@ -126,6 +129,22 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
       publishTraffic();
       return writer.stop();
     });
+    const sampleWriter = startSampleWriter({
+      store: {
+        write: (rows) =>
+          writeRequestSamples(db, nodeId, rows, { kept: env.samples.kept, maxAgeMs: env.samples.retentionMs }),
+      },
+      nodeId,
+      flushMs: Math.min(env.rollupIntervalMs, 5_000),
+      // Ten minutes of every worker's full share, however many workers.
+      maxBuffered: Math.max(1, env.samples.perSecond * 2 * env.workers * 600),
+      log,
+    });
+    samples = sampleWriter;
+    lifecycle.defer("sample writer", () => {
+      publishTraffic();
+      return sampleWriter.stop();
+    });
     const retention = startRetentionTimer({ run: () => runRetention(db, env.retention), log });
     lifecycle.defer("retention", () => retention.stop());
   }
@@ -148,6 +167,7 @@ async function runPrimary(env: ProxyEnv): Promise<void> {
     if (!drained) return;
     live?.publish(toMetricsDelta(drained.interval, { intervalMs: INTERVAL_MS, workers: drained.workers }));
     rollups?.add(drained.interval);
+    samples?.add(drained.interval.samples);
   }
   const trafficTimer = setInterval(publishTraffic, INTERVAL_MS);
   lifecycle.defer("traffic timer", () => clearInterval(trafficTimer));
