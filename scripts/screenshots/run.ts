@@ -48,8 +48,10 @@ async function startProduct(dataDir: string): Promise<{ web: WebServer; proxyUrl
   const product = startProcess(cleanup, "concierge", process.execPath, ["--import", "tsx", "scripts/run-product.ts"], {
     cwd: root,
     env: {
+      // Not process.env: a DATABASE_URL there must not send this throwaway setup to a real database.
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      NODE_ENV: "production",
       CONCIERGE_DATA_DIR: dataDir,
       CONCIERGE_PUBLIC_URL: webUrl,
       CONCIERGE_ADMIN_EMAIL: BENCH_ADMIN.email,
