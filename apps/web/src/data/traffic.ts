@@ -133,4 +133,4 @@ async function labelsFor(
 
 /** Rollups keep ids of deleted objects too; only well-formed ones can be looked up in uuid columns. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+export const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));

@@ -312,6 +312,27 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/traffic/requests",
+    summary: "Sampled slow and failed requests (rate-capped per proxy worker), newest first",
+    role: "viewer",
+    query: [
+      { name: "from", description: "only samples at or after this, ISO 8601" },
+      { name: "to", description: "only samples before this, ISO 8601" },
+      { name: "kind", description: "slow or failed; absent: both" },
+      { name: "routeId", description: "only this route" },
+      { name: "poolId", description: "only this pool" },
+      { name: "targetId", description: "only this target" },
+      { name: "nodeId", description: "only this node" },
+      { name: "limit", description: "at most this many (default 100, max 1000)" },
+    ],
+    success: {
+      status: 200,
+      description:
+        "`{ samples: [{ at, nodeId, worker, routeId, routeName, poolId, poolName, targetId, targetUrl, method, host, path, status, cause, cacheStatus, slow, totalMs, upstreamMs, attempts, requestId }] }`",
+    },
+  },
+  {
+    method: "get",
     path: "/api/v1/nodes",
     summary: "Proxy nodes: up/down by heartbeat age, version, revision applied, last heartbeat, last error",
     role: "viewer",
