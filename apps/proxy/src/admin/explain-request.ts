@@ -104,7 +104,7 @@ function whyNoRoute(routes: readonly CompiledRoute[], request: RequestFacts): st
   if (forHost.length === 0) return `no route serves the host ${request.host}: the proxy answers 404`;
   const forPath = forHost.filter((route) => pathUnder(route.pathPrefix, request.path));
   if (forPath.length === 0) {
-    const prefixes = [...new Set(forHost.map((route) => route.pathPrefix))].join(", ");
+    const prefixes = [...new Set(forHost.map((route) => route.pathPrefix))].sort().join(", ");
     return `routes serve the host ${request.host}, but none under the path ${request.path} (their prefixes: ${prefixes}): the proxy answers 404`;
   }
   const methods = forPath.map((route) => `"${route.name}" takes ${methodsOf(route)}`).join("; ");

@@ -10,6 +10,7 @@ import { log } from "../log.ts";
 import {
   ForbiddenError,
   InvalidInputError,
+  NodeUnansweredError,
   TooManyRequestsError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
@@ -229,6 +230,7 @@ export function toProblem(error: unknown): Response {
       headers: { "retry-after": String(error.retryAfterSeconds) },
     });
   }
+  if (error instanceof NodeUnansweredError) return problemResponse(error.status, "node-unavailable", error.message);
   log.error({ err: error }, "api handler failed");
   return problemResponse(500, "internal", "The server could not complete the request");
 }

@@ -25,6 +25,17 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** No proxy node answered a question that only a node can answer (HTTP 502, 503 or 504). */
+export class NodeUnansweredError extends Error {
+  override name = "NodeUnansweredError";
+  readonly status: 502 | 503 | 504;
+
+  constructor(message: string, status: 502 | 503 | 504) {
+    super(message);
+    this.status = status;
+  }
+}
+
 /** The body is not JSON (HTTP 415). */
 export class UnsupportedMediaTypeError extends Error {
   override name = "UnsupportedMediaTypeError";

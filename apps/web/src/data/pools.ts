@@ -1,3 +1,4 @@
+import { MAX_PROBES_PER_QUESTION, type ProbeResult } from "@concierge/config/node-questions";
 import type { Pool } from "@concierge/config/pool";
 import { PoolInputSchema } from "@concierge/config/pool";
 import { TargetUrlSchema } from "@concierge/config/target";
@@ -13,6 +14,7 @@ import type { ClientInfo } from "../auth/client-info.ts";
 import { requireRole } from "../auth/roles.ts";
 import { patchConfigObject } from "./config-object-patch.ts";
 import { db } from "./db.ts";
+import { askNode, NodeIdSchema } from "./explain.ts";
 import { assertId } from "./ids.ts";
 
 export type PoolWithRevision = Pool & { revision: number };
@@ -121,59 +123,27 @@ export async function deletePool(
   return { revision };
 }
 
-const PROBE_TIMEOUT_MS = 2_000;
-
-export const ProbeTargetsSchema = z.strictObject({
-  urls: z.array(TargetUrlSchema).min(1, { message: "name at least one URL" }).max(50),
-});
+export const ProbeTargetsSchema = z
+  .strictObject({
+    urls: z.array(TargetUrlSchema).max(MAX_PROBES_PER_QUESTION).default([]),
+    targets: z
+      .array(z.strictObject({ poolId: z.string().min(1).max(200), targetId: z.string().min(1).max(200) }))
+      .max(MAX_PROBES_PER_QUESTION)
+      .default([]),
+    nodeId: NodeIdSchema.optional(),
+  })
+  .refine((input) => input.urls.length + input.targets.length > 0, {
+    message: "name at least one URL or target",
+  });
 export type ProbeTargets = z.output<typeof ProbeTargetsSchema>;
 
-export interface ProbeResult {
-  url: string;
-  /** True when anything answered over HTTP, whatever the status. */
-  answered: boolean;
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
-async function probeOnce(url: string, method: "HEAD" | "GET"): Promise<number> {
-  const response = await fetch(url, {
-    method,
-    redirect: "manual",
-    signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-  });
-  await response.body?.cancel();
-  return response.status;
-}
-
-function describeProbeFailure(error: unknown): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return cause?.code ?? (error instanceof Error ? error.message : String(error));
-}
-
-/** HEAD, or GET for origins that refuse HEAD. */
-async function probeTarget(url: string): Promise<ProbeResult> {
-  const started = performance.now();
-  try {
-    let status = await probeOnce(url, "HEAD");
-    if (status === 405 || status === 501) status = await probeOnce(url, "GET");
-    const durationMs = Math.round(performance.now() - started);
-    return { url, answered: true, status, error: null, durationMs };
-  } catch (error) {
-    const durationMs = Math.round(performance.now() - started);
-    return { url, answered: false, status: null, error: describeProbeFailure(error), durationMs };
-  }
-}
-
 /**
- * Whether each URL answers, asked from the dashboard server — which may reach the origins by a
- * different network path than the proxy nodes do; the page says so.
+ * Whether each URL (or pool target, by id) answers, asked of a proxy node: probes run from the
+ * data plane, which reaches the origins by its own network path.
  */
-export async function probeTargets(actor: Actor, input: ProbeTargets): Promise<ProbeResult[]> {
+export async function probeTargets(actor: Actor, input: ProbeTargets): Promise<Array<ProbeResult & { nodeId: string }>> {
   requireRole(actor, "editor");
-  return Promise.all(input.urls.map(probeTarget));
+  const answer = await askNode({ kind: "probe", urls: input.urls, targets: input.targets }, input.nodeId);
+  if (answer.kind !== "probe") throw new Error("a node answered a probe question with an explanation");
+  return answer.results.map((result) => ({ ...result, nodeId: answer.nodeId }));
 }

@@ -13,6 +13,7 @@ export type ProblemCode =
   | "unsupported-media-type"
   | "payload-too-large"
   | "too-many-requests"
+  | "node-unavailable"
   | "internal";
 
 const TITLES = {
@@ -27,6 +28,7 @@ const TITLES = {
   "unsupported-media-type": "Send a JSON body",
   "payload-too-large": "The body is too large",
   "too-many-requests": "Too many attempts",
+  "node-unavailable": "No proxy node could answer",
   internal: "Something went wrong",
 } as const satisfies Record<ProblemCode, string>;
 

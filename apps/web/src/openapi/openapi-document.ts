@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { ConfigBackupSchema } from "../data/config-backup.ts";
 import { MergePatchSchema } from "../data/merge-patch.ts";
+import { ProbeTargetsSchema } from "../data/pools.ts";
 import { ChangePasswordSchema, SignInSchema } from "../data/session.ts";
 import { CreateTokenSchema } from "../data/tokens.ts";
 import { AcceptInviteSchema, CreateUserSchema, UpdateUserSchema } from "../data/users.ts";
@@ -142,6 +143,15 @@ export const OPERATIONS: readonly Operation[] = [
     role: "editor",
     body: PoolInputSchema,
     success: { status: 201, description: "The pool and the new revision" },
+  },
+  // Before /pools/{id}: a static segment wins over a parameter, as in Next.js routing.
+  {
+    method: "post",
+    path: "/api/v1/pools/probe",
+    summary: "Whether each URL or pool target answers, probed from a connected proxy node (none: 503)",
+    role: "editor",
+    body: ProbeTargetsSchema,
+    success: { status: 200, description: "`[{ url, answered, status, error, durationMs, nodeId }]`" },
   },
   {
     method: "get",
@@ -337,6 +347,18 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Proxy nodes: up/down by heartbeat age, version, revision applied, last heartbeat, last error",
     role: "viewer",
     success: { status: 200, description: "`{ nodes: [...] }`" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/explain",
+    summary: "Which route, pool, target and cache rule a connected proxy node would serve a request with, and why",
+    role: "viewer",
+    query: [
+      { name: "url", description: "the request's absolute http(s) URL (required)" },
+      { name: "method", description: "GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS" },
+      { name: "nodeId", description: "the node to ask; absent: any connected node (none: 503)" },
+    ],
+    success: { status: 200, description: "`{ nodeId, worker, revision, request, reason, route, pool, cache }`" },
   },
   {
     method: "get",

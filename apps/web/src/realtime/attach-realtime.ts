@@ -19,6 +19,7 @@ import { authenticate } from "../auth/authenticate.ts";
 import { db } from "../data/db.ts";
 import { ALL_NODES, createLiveAggregator } from "./live-aggregator.ts";
 import { registerLiveSource } from "./live-source.ts";
+import { createNodeQuestions, registerNodeQuestions } from "./node-questions.ts";
 import { registerSocketRevocation } from "./socket-revocation.ts";
 
 /** Every signed-in dashboard socket joins this room; live numbers are sent to it. */
@@ -46,6 +47,7 @@ export interface Realtime {
  * sent from the dashboard's own origin; `/nodes` admits proxy nodes whose token's sha256 is in
  * node_tokens. Nodes push a `node:metrics` delta once a second; the web sums them per node and
  * over all nodes and emits `live:tick` to the browsers that sent `live:subscribe` for that node.
+ * API handlers ask a connected node questions (explain, probe) through `node:ask`.
  */
 export function attachRealtime(
   server: HttpServer,
@@ -93,6 +95,8 @@ export function attachRealtime(
   });
 
   const nodes: Namespace<NodeToServerEvents, ServerToNodeEvents> = io.of("/nodes");
+  const questions = createNodeQuestions();
+  registerNodeQuestions(questions);
   nodes.use((socket, next) => {
     const handshake = NodeHandshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success) return next(new Error("unauthorized"));
@@ -110,6 +114,7 @@ export function attachRealtime(
   nodes.on("connection", (socket) => {
     const { nodeId } = socket.data as { nodeId: string };
     log.info({ nodeId }, "node connected");
+    questions.connected(nodeId, socket);
     dashboard.to(DASHBOARD_ROOM).emit("node:status", { nodeId, connected: true, at: Date.now() });
     socket.on("node:metrics", (delta: unknown) => {
       const parsed = MetricsDeltaSchema.safeParse(delta);
@@ -123,6 +128,7 @@ export function attachRealtime(
     });
     socket.on("disconnect", (reason) => {
       log.info({ nodeId, reason }, "node disconnected");
+      questions.disconnected(nodeId, socket);
       live.nodeDisconnected(nodeId);
       dashboard
         .to(DASHBOARD_ROOM)

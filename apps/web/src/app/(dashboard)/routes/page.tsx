@@ -2,6 +2,7 @@ import { currentActor } from "../../../auth/current-actor.ts";
 import { hasRole } from "../../../auth/roles.ts";
 import { LinkButton } from "../../../components/ui/link-button.tsx";
 import { PageHeader } from "../../../components/ui/page-header.tsx";
+import { ExplainRequest } from "./_components/explain-request.tsx";
 import { RouteList } from "./_components/route-list.tsx";
 
 export const metadata = { title: "Routes · Concierge" };
@@ -15,7 +16,10 @@ export default async function RoutesPage() {
         description="Which requests go to which pool, matched by host, path prefix and method."
         actions={actor && hasRole(actor, "editor") ? <LinkButton href="/routes/new">New route</LinkButton> : undefined}
       />
-      <RouteList />
+      <div className="space-y-6">
+        <RouteList />
+        <ExplainRequest />
+      </div>
     </>
   );
 }

@@ -1,24 +1,17 @@
 "use client";
 
+import type { ProbeResult } from "@concierge/config/node-questions";
 import { useMutation } from "@tanstack/react-query";
 
 import { fetchJson } from "../../../../client/fetch-json.ts";
 import { Button } from "../../../../components/ui/button.tsx";
 import { Notice } from "../../../../components/ui/notice.tsx";
 
-interface ProbeResult {
-  url: string;
-  answered: boolean;
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
-/** "Does each target answer", asked by the dashboard server — said plainly, since proxy nodes may see otherwise. */
+/** "Does each target answer", asked of a connected proxy node: probes run from the data plane. */
 export function TargetProbe({ urls }: { urls: readonly string[] }) {
   const probe = useMutation({
     mutationFn: () =>
-      fetchJson<ProbeResult[]>("/api/v1/pools/probe", { method: "POST", body: { urls } }),
+      fetchJson<Array<ProbeResult & { nodeId: string }>>("/api/v1/pools/probe", { method: "POST", body: { urls } }),
   });
 
   return (
@@ -34,7 +27,7 @@ export function TargetProbe({ urls }: { urls: readonly string[] }) {
       {probe.data && (
         <div data-testid="probe-results" className="space-y-1 text-sm">
           <p className="text-xs text-slate-600 dark:text-slate-400">
-            Checked from the dashboard server, not from the proxy nodes.
+            Checked from proxy node {probe.data[0]?.nodeId}.
           </p>
           <ul className="space-y-1">
             {probe.data.map((result) => (
