@@ -75,20 +75,34 @@ export async function signIn(
 }
 
 /** Ends the calling session, or with `everywhere` every session of the user. */
-export async function signOut(actor: Actor, options: { everywhere: boolean }): Promise<void> {
-  const sessions = createSessionRepository(db());
+export async function signOut(
+  actor: Actor,
+  options: { everywhere: boolean },
+  client: ClientInfo,
+): Promise<void> {
   const now = new Date();
-  if (options.everywhere) {
-    await sessions.revokeAllOfUser(actor.id, now);
-    disconnectUser(actor.id);
-  } else if (actor.sessionId !== null) {
-    await sessions.revoke(actor.sessionId, now);
-    disconnectSessions([actor.sessionId]);
-  }
+  await db().$transaction(async (tx) => {
+    const sessions = createSessionRepository(tx);
+    if (options.everywhere) await sessions.revokeAllOfUser(actor.id, now);
+    else if (actor.sessionId !== null) await sessions.revoke(actor.sessionId, now);
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: options.everywhere ? "session.revoke-all" : "session.revoke",
+      entityType: "session",
+      entityId: options.everywhere ? null : actor.sessionId,
+      clientIp: client.address,
+    });
+  });
+  if (options.everywhere) disconnectUser(actor.id);
+  else if (actor.sessionId !== null) disconnectSessions([actor.sessionId]);
 }
 
 /** Sets a new password and ends the user's other sessions. */
-export async function changePassword(actor: Actor, input: ChangePassword): Promise<void> {
+export async function changePassword(
+  actor: Actor,
+  input: ChangePassword,
+  client: ClientInfo,
+): Promise<void> {
   const users = createUserRepository(db());
   const user = await users.findCredentialsById(actor.id);
   if (
@@ -104,14 +118,17 @@ export async function changePassword(actor: Actor, input: ChangePassword): Promi
       { path: "newPassword", message: "must differ from the current password" },
     ]);
   }
-  await users.update(actor.id, {
-    passwordHash: await hashPassword(input.newPassword),
-    mustChangePassword: false,
+  const passwordHash = await hashPassword(input.newPassword);
+  const revoked = await db().$transaction(async (tx) => {
+    await createUserRepository(tx).update(actor.id, { passwordHash, mustChangePassword: false });
+    await recordAuditEntry(tx, {
+      actorId: actor.id,
+      action: "user.password-change",
+      entityType: "user",
+      entityId: actor.id,
+      clientIp: client.address,
+    });
+    return createSessionRepository(tx).revokeAllOfUser(actor.id, new Date(), actor.sessionId ?? undefined);
   });
-  const revoked = await createSessionRepository(db()).revokeAllOfUser(
-    actor.id,
-    new Date(),
-    actor.sessionId ?? undefined,
-  );
   disconnectSessions(revoked);
 }

@@ -33,7 +33,7 @@ export const DELETE = defineHandler(
   { allowPendingPasswordChange: true },
   async ({ actor, request, client }) => {
     const everywhere = new URL(request.url).searchParams.get("all") === "1";
-    await signOut(actor, { everywhere });
+    await signOut(actor, { everywhere }, client);
     return new Response(null, {
       status: 204,
       headers: { "set-cookie": clearedSessionCookie({ secure: client.https }) },

@@ -4,5 +4,5 @@ import { ChangePasswordSchema, changePassword } from "../../../../../data/sessio
 // POST /api/v1/session/password — change one's own password; ends the user's other sessions
 export const POST = defineHandler(
   { body: ChangePasswordSchema, allowPendingPasswordChange: true },
-  ({ actor, body }) => changePassword(actor, body),
+  ({ actor, body, client }) => changePassword(actor, body, client),
 );
