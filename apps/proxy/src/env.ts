@@ -67,6 +67,9 @@ const positiveInt = (name: string, fallback: number) =>
     .min(0, { message: `${name} must not be negative` })
     .default(fallback);
 
+/** What the self-signed issuer of the renewal loop makes: the lifetime of a CA's certificate. */
+const SELF_SIGNED_VALID_DAYS = 90;
+
 export const ProxyEnvSchema = z.object({
   /** Absent: the node serves from its last-good file (or answers 503) and retries nothing. */
   DATABASE_URL: z
@@ -83,6 +86,13 @@ export const ProxyEnvSchema = z.object({
   PROXY_TLS_PROXY_PROTOCOL: z
     .enum(["on", "off"], { message: "PROXY_TLS_PROXY_PROTOCOL must be on or off" })
     .default("off"),
+  /** "on": certificates marked autoRenew are reissued before they expire (docs/decisions/0008). */
+  PROXY_CERTIFICATE_RENEWAL: z
+    .enum(["on", "off"], { message: "PROXY_CERTIFICATE_RENEWAL must be on or off" })
+    .default("off"),
+  /** Renew a certificate once it expires within this many days. */
+  PROXY_RENEW_BEFORE_DAYS: positiveInt("PROXY_RENEW_BEFORE_DAYS", 30),
+  PROXY_RENEWAL_CHECK_MINUTES: positiveInt("PROXY_RENEWAL_CHECK_MINUTES", 60),
   /** Base64 of the 32 bytes that encrypt certificate keys at rest. Absent: `<CONCIERGE_DATA_DIR>/secret-key`. */
   CONCIERGE_SECRET_KEY: z.string().optional(),
   /** Health, readiness and metrics; keep it on loopback unless a scraper needs it. */
@@ -139,6 +149,7 @@ export interface ProxyEnv {
   proxyProtocol: boolean;
   tlsPort: number | "off";
   tlsProxyProtocol: boolean;
+  certificateRenewal: { enabled: boolean; renewBeforeDays: number; checkEveryMs: number; validDays: number };
   secretKey: string | undefined;
   adminPort: number;
   adminHost: string;
@@ -181,6 +192,12 @@ export function parseEnv(source: Record<string, string | undefined>): ProxyEnv {
     proxyProtocol: env.PROXY_PROTOCOL === "on",
     tlsPort: env.PROXY_TLS_PORT,
     tlsProxyProtocol: env.PROXY_TLS_PROXY_PROTOCOL === "on",
+    certificateRenewal: {
+      enabled: env.PROXY_CERTIFICATE_RENEWAL === "on",
+      renewBeforeDays: env.PROXY_RENEW_BEFORE_DAYS,
+      checkEveryMs: Math.max(1, env.PROXY_RENEWAL_CHECK_MINUTES) * 60_000,
+      validDays: SELF_SIGNED_VALID_DAYS,
+    },
     secretKey: env.CONCIERGE_SECRET_KEY,
     adminPort: env.PROXY_ADMIN_PORT,
     adminHost: env.PROXY_ADMIN_HOST,

@@ -5,6 +5,8 @@
  */
 import { createDb } from "@concierge/db/client";
 
+import { createChallengeResponder } from "./acme/challenge-responder.ts";
+import { serveRenewals } from "./acme/serve-renewals.ts";
 import { answerQuestions } from "./admin/answer-questions.ts";
 import { reportToPrimary, reportTraffic } from "./admin/worker-report.ts";
 import { resolvePseudonym } from "./config/pseudonym.ts";
@@ -64,18 +66,33 @@ export async function runWorker(env: ProxyEnv): Promise<void> {
   const stopTraffic = reportTraffic(() => traffic.take());
   lifecycle.defer("traffic report", () => stopTraffic());
 
+  const challenges = createChallengeResponder();
   const listener = await startDataListener({
     port: env.port,
     host: env.host,
     runtime,
     log,
     proxyProtocol: env.proxyProtocol,
+    challenges,
   });
   lifecycle.defer("data listener", () => listener.drain(env.shutdownGraceMs));
   log.info({ host: env.host, port: listener.port, revision: sync.status().revision }, "data listening");
   reportToPrimary({ sync, metrics: runtime.metrics });
   answerQuestions({ nodeId, worker: env.workerSlot ?? 1, current: () => runtime.current(), cache: runtime.cache });
 
+  if (db && env.certificateRenewal.enabled) {
+    await serveRenewals({
+      db,
+      secretKeyBase64: env.secretKey,
+      dataDir: env.dataDir,
+      sync,
+      responder: challenges,
+      runsScheduler: (env.workerSlot ?? 1) === 1,
+      settings: env.certificateRenewal,
+      lifecycle,
+      log,
+    });
+  }
   if (db && env.tlsPort !== "off") {
     await serveTls({
       db,

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { refuseOnSocket } from "../response/refuse-on-socket.ts";
 import type { ProxyRuntime } from "../runtime.ts";
 import { createConnectionTracker, drainConnections } from "./connection-tracker.ts";
+import type { ChallengeResponder } from "../acme/challenge-responder.ts";
 import { acceptingProxyHeaders } from "./proxy-protocol.ts";
 
 /**
@@ -60,6 +61,8 @@ export async function startDataListener(options: {
   limits?: Partial<ListenerLimits>;
   /** Every connection starts with a PROXY protocol (v1/v2) header from a load balancer. */
   proxyProtocol?: boolean;
+  /** ACME HTTP-01 answers, given before routing. */
+  challenges?: ChallengeResponder;
 }): Promise<DataListener> {
   const limits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
   const { runtime, log } = options;
@@ -86,6 +89,7 @@ export async function startDataListener(options: {
   server.on("connection", (socket: Socket) => tracker.track(socket));
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (draining) res.shouldKeepAlive = false;
+    if (options.challenges?.answer(req, res)) return;
     answering.set(req.socket, res);
     res.on("finish", forgetAnswer);
     void runtime.handleRequest(req, res, requestOptions);

@@ -1,5 +1,3 @@
-import "reflect-metadata";
-
 import {
   EXPIRY_WARNING_DAYS,
   type CertificateSummary,
@@ -7,19 +5,13 @@ import {
   type SelfSignedRequest,
 } from "@concierge/config/certificate";
 import { encryptPrivateKey, loadSecretKey, type SecretKey } from "@concierge/db/certificate-crypto";
+import { generateSelfSigned } from "@concierge/db/self-signed-certificate";
 import { applyConfigChange } from "@concierge/db/config-change";
 import {
   createCertificateRepository,
   type CertificateRow,
 } from "@concierge/db/repositories/certificates";
-import * as x509 from "@peculiar/x509";
-import {
-  createPrivateKey,
-  randomBytes,
-  webcrypto,
-  X509Certificate,
-  type KeyObject,
-} from "node:crypto";
+import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 
 import type { Actor } from "../auth/actor.ts";
 import type { ClientInfo } from "../auth/client-info.ts";
@@ -41,7 +33,10 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 
 let secretKey: Promise<SecretKey> | undefined;
 function installationSecret(): Promise<SecretKey> {
-  secretKey ??= loadSecretKey({ base64: env().CONCIERGE_SECRET_KEY, dataDir: env().CONCIERGE_DATA_DIR });
+  secretKey ??= loadSecretKey({
+    base64: env().CONCIERGE_SECRET_KEY,
+    dataDir: env().CONCIERGE_DATA_DIR,
+  });
   return secretKey;
 }
 
@@ -236,34 +231,5 @@ function toSummary(row: CertificateRow, now: Date): CertificateSummary {
     isDefault: row.isDefault,
     createdAt: row.createdAt.toISOString(),
     warnings,
-  };
-}
-
-const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
-
-async function generateSelfSigned(hosts: string[], validDays: number) {
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
-  const now = Date.now();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    // Positive, 64 bits of randomness (RFC 5280 §4.1.2.2).
-    serialNumber: `01${randomBytes(8).toString("hex")}`,
-    name: `CN=${hosts[0]}`,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + validDays * DAY_MS),
-    signingAlgorithm: ALGORITHM,
-    keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(
-        hosts.map((value) => ({ type: "dns" as const, value })),
-      ),
-    ],
-  });
-  const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);
-  return {
-    certificatePem: certificate.toString("pem"),
-    privateKeyPem: x509.PemConverter.encode(Buffer.from(pkcs8), "PRIVATE KEY"),
   };
 }

@@ -11,7 +11,12 @@ export interface CertificateValues {
   notBefore: Date;
   notAfter: Date;
   isDefault: boolean;
+  /** Reissued before it expires by the proxy's renewal scheduler; default false. */
+  autoRenew?: boolean;
 }
+
+/** What a renewal replaces: the chain, the key and what is read from them; names may change with the issuer's answer. */
+export type RenewedValues = Omit<CertificateValues, "isDefault" | "autoRenew">;
 
 /** Everything but the key: what lists and API answers are made of. */
 const summaryFields = {
@@ -21,6 +26,7 @@ const summaryFields = {
   notBefore: true,
   notAfter: true,
   isDefault: true,
+  autoRenew: true,
   createdAt: true,
 } as const satisfies Prisma.CertificateSelect;
 
@@ -52,6 +58,40 @@ export function createCertificateRepository(db: Db | Tx) {
       if (values.isDefault)
         await db.certificate.updateMany({ where: { isDefault: true }, data: { isDefault: false } });
       return db.certificate.create({ data: values, select: summaryFields });
+    },
+
+    /** Auto-renewed certificates that expire before `before`, soonest first. */
+    listDueForRenewal: (before: Date): Promise<CertificateRow[]> =>
+      db.certificate.findMany({
+        select: summaryFields,
+        where: { autoRenew: true, notAfter: { lt: before } },
+        orderBy: [{ notAfter: "asc" }, { id: "asc" }],
+      }),
+
+    /**
+     * Replaces a certificate in place (same id, default flag and renewal flag), only while it is
+     * still the one with `fingerprint`: of two nodes renewing at once, one write wins. False: it
+     * was renewed or removed meanwhile.
+     */
+    async renew(id: string, fingerprint: string, values: RenewedValues): Promise<boolean> {
+      const { count } = await db.certificate.updateMany({
+        where: { id, fingerprint },
+        data: values,
+      });
+      return count === 1;
+    },
+
+    async setAutoRenew(id: string, autoRenew: boolean): Promise<CertificateRow> {
+      try {
+        return await db.certificate.update({
+          where: { id },
+          data: { autoRenew },
+          select: summaryFields,
+        });
+      } catch (error) {
+        if (isNotFound(error)) throw new NotFoundError(`no certificate has id ${id}`);
+        throw error;
+      }
     },
 
     async delete(id: string): Promise<CertificateRow> {
