@@ -137,7 +137,7 @@ async function startCacheFront(originPort) {
       });
       return { statusCode: response.statusCode, headers: withoutHopByHop(response.headers), body: response.body };
     };
-    cache.serve(request, fetchOrigin).then(
+    Promise.resolve(cache.serve(request, fetchOrigin)).then(
       (answer) => {
         res.writeHead(answer.statusCode, answer.headers);
         if (answer.body === null) res.end();

@@ -49,59 +49,124 @@ export interface RequestOptions {
   readonly maxUrlBytes: number;
 }
 
-export async function handleRequest(
+/**
+ * Returns undefined when the answer went out synchronously (a cache hit, the proxy's own
+ * answer): such a request costs no promise. Otherwise the promise settles once it is finished.
+ */
+export function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
   deps: PipelineDeps,
   options: RequestOptions,
-): Promise<void> {
+): Promise<void> | undefined {
   const ctx = createRequestContext(req, deps.current());
   deps.metrics.requestStarted();
   req.on("error", ignoreClientStreamError);
+  let pending: Promise<void> | undefined;
   try {
-    const route = guardAndRoute(req, ctx, deps, options);
-    const answer = await applyEdgePolicies(req, ctx, route);
-    if (answer) {
-      // The body this request may carry is not read: the connection cannot be reused after it.
-      if (hasUnreadBody(req)) ctx.closeConnection = true;
-      await sendResponse(res, answer, ctx, deps.via);
-      return;
-    }
-    const headers = upstreamHeaders(req, ctx, route, deps);
-    const body = limitRequestBody(req, route.maxBodyBytes, ctx);
-    // RFC 9110 §10.1.1: the client waits for this before sending a body we have now agreed to take.
-    if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
-    const response = await serve(res, ctx, route, headers, body, deps);
-    await sendResponse(res, withOriginErrorPage(route, response), ctx, deps.via);
+    pending = answer(req, res, ctx, deps, options);
   } catch (error) {
-    ctx.error ??= toProxyError(error);
-    // An unread body would have to be drained (or, behind Expect, never comes): close instead.
-    if (hasUnreadBody(req)) ctx.closeConnection = true;
-    sendError(res, ctx.error, ctx, deps.via);
-  } finally {
-    ctx.rateLimit?.leave();
-    deps.metrics.requestFinished();
-    const durationMs = performance.now() - ctx.startedAt;
-    deps.metrics.record(ctx.route?.metrics ?? deps.metrics.unrouted, {
-      // A request whose last target failed has no answering target: the failed one is blamed.
-      targetId: ctx.targetId || (ctx.error?.targetId ?? ""),
-      status: ctx.status,
-      cacheOutcome: ctx.cacheOutcome,
-      durationMs,
-      upstreamMs: ctx.upstreamMs,
-      bytesOut: ctx.bytesOut,
-      bytesIn: ctx.bytesIn,
-      bytesSaved: ctx.bytesSaved,
-      coalesced: ctx.coalesced,
-      error: ctx.error,
-      method: ctx.method,
-      host: ctx.host,
-      path: ctx.path,
-      requestId: ctx.reqId,
-      attempts: ctx.attempts || (ctx.error?.attempts ?? 0),
-    });
-    writeAccessLog(deps.log, ctx, durationMs);
+    refuse(req, res, ctx, deps, error);
   }
+  if (pending) return finishOnceAnswered(pending, req, res, ctx, deps);
+  finish(ctx, deps);
+  return undefined;
+}
+
+async function finishOnceAnswered(
+  pending: Promise<void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+): Promise<void> {
+  try {
+    await pending;
+  } catch (error) {
+    refuse(req, res, ctx, deps, error);
+  } finally {
+    finish(ctx, deps);
+  }
+}
+
+function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  options: RequestOptions,
+): Promise<void> | undefined {
+  const route = guardAndRoute(req, ctx, deps, options);
+  const local = applyEdgePolicies(req, ctx, route);
+  if (local instanceof Promise) {
+    return local.then((decided) => (decided ? sendLocal(req, res, decided, ctx, deps) : forward(req, res, ctx, route, deps)));
+  }
+  return local ? sendLocal(req, res, local, ctx, deps) : forward(req, res, ctx, route, deps);
+}
+
+/** The proxy's own answer (a refusal, a redirect, maintenance). */
+function sendLocal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  local: ProxyResponse,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+): Promise<void> | undefined {
+  // The body this request may carry is not read: the connection cannot be reused after it.
+  if (hasUnreadBody(req)) ctx.closeConnection = true;
+  return sendResponse(res, local, ctx, deps.via);
+}
+
+/** To the cache or the origin, and the answer downstream. */
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  route: CompiledRoute,
+  deps: PipelineDeps,
+): Promise<void> | undefined {
+  const headers = upstreamHeaders(req, ctx, route, deps);
+  const body = limitRequestBody(req, route.maxBodyBytes, ctx);
+  // RFC 9110 §10.1.1: the client waits for this before sending a body we have now agreed to take.
+  if (req.headers.expect?.toLowerCase() === "100-continue") res.writeContinue();
+  const response = serve(res, ctx, route, headers, body, deps);
+  if (response instanceof Promise) {
+    return response.then((settled) => sendResponse(res, withOriginErrorPage(route, settled), ctx, deps.via));
+  }
+  return sendResponse(res, withOriginErrorPage(route, response), ctx, deps.via);
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, deps: PipelineDeps, error: unknown): void {
+  ctx.error ??= toProxyError(error);
+  // An unread body would have to be drained (or, behind Expect, never comes): close instead.
+  if (hasUnreadBody(req)) ctx.closeConnection = true;
+  sendError(res, ctx.error, ctx, deps.via);
+}
+
+/** Every request, refused ones included, ends here once: metrics and the access line. */
+function finish(ctx: RequestContext, deps: PipelineDeps): void {
+  ctx.rateLimit?.leave();
+  deps.metrics.requestFinished();
+  const durationMs = performance.now() - ctx.startedAt;
+  deps.metrics.record(ctx.route?.metrics ?? deps.metrics.unrouted, {
+    // A request whose last target failed has no answering target: the failed one is blamed.
+    targetId: ctx.targetId || (ctx.error?.targetId ?? ""),
+    status: ctx.status,
+    cacheOutcome: ctx.cacheOutcome,
+    durationMs,
+    upstreamMs: ctx.upstreamMs,
+    bytesOut: ctx.bytesOut,
+    bytesIn: ctx.bytesIn,
+    bytesSaved: ctx.bytesSaved,
+    coalesced: ctx.coalesced,
+    error: ctx.error,
+    method: ctx.method,
+    host: ctx.host,
+    path: ctx.path,
+    requestId: ctx.reqId,
+    attempts: ctx.attempts || (ctx.error?.attempts ?? 0),
+  });
+  writeAccessLog(deps.log, ctx, durationMs);
 }
 
 /**
@@ -180,15 +245,14 @@ function upstreamHeaders(
   return headers;
 }
 
-async function serve(
+function serve(
   res: ServerResponse,
   ctx: RequestContext,
   route: CompiledRoute,
   headers: IncomingHttpHeaders,
   body: Readable | null,
   deps: PipelineDeps,
-): Promise<ProxyResponse> {
-  const path = upstreamPath(route, ctx.path, ctx.query);
+): ProxyResponse | Promise<ProxyResponse> {
   // A shared (coalesced) origin fetch must not die with the first client that leaves.
   const signal = route.cache.enabled ? undefined : abortWhenClientLeaves(res);
   let unsentBody = body;
@@ -197,7 +261,7 @@ async function serve(
     unsentBody = null;
     const result = await forwardRequest(route.pool, {
       method: request.method,
-      path,
+      path: upstreamPath(route, ctx.path, ctx.query),
       headers: request.headers,
       body: requestBody,
       clientIp: ctx.clientIp,
@@ -212,8 +276,7 @@ async function serve(
   };
 
   if (!route.cache.enabled) {
-    const origin = await fetchOrigin({ method: ctx.method, headers });
-    return { statusCode: origin.statusCode, headers: origin.headers, body: origin.body, cacheOutcome: "none" };
+    return fetchOrigin({ method: ctx.method, headers }).then(asUncached);
   }
   return deps.cache.serve(
     {
@@ -228,6 +291,10 @@ async function serve(
     },
     fetchOrigin,
   );
+}
+
+function asUncached(origin: OriginResponse): ProxyResponse {
+  return { statusCode: origin.statusCode, headers: origin.headers, body: origin.body, cacheOutcome: "none" };
 }
 
 function abortWhenClientLeaves(res: ServerResponse): AbortSignal {

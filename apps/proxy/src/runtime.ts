@@ -27,7 +27,8 @@ export interface ProxyRuntime {
   readonly metrics: MetricsRegistry;
   readonly cache: HttpCache;
   targetStates(): TargetStatus[];
-  handleRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Promise<void>;
+  /** undefined when the answer already went out; else the promise of its end (it never rejects). */
+  handleRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Promise<void> | undefined;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: RequestOptions): void;
   close(): Promise<void>;
 }

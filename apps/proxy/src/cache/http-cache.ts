@@ -65,8 +65,12 @@ export interface HttpCacheStats {
 }
 
 export interface HttpCache {
-  /** GET/HEAD on a cache-enabled route: lookup → hit / revalidate / coalesced miss → ProxyResponse (with Age and Cache-Status). Other methods: forwards via fetchOrigin and invalidates per RFC 9111 §4.4. */
-  serve(request: CacheableRequest, fetchOrigin: FetchOrigin): Promise<ProxyResponse>;
+  /**
+   * GET/HEAD on a cache-enabled route: lookup → hit / revalidate / coalesced miss → ProxyResponse
+   * (with Age and Cache-Status); an answer from storage that needs no waiting comes back as it is,
+   * not as a promise. Other methods: forwards via fetchOrigin and invalidates per RFC 9111 §4.4.
+   */
+  serve(request: CacheableRequest, fetchOrigin: FetchOrigin): ProxyResponse | Promise<ProxyResponse>;
   /** Number of objects removed. */
   purge(selector: PurgeSelector): number;
   stats(): HttpCacheStats;
@@ -101,6 +105,13 @@ type Usage =
   | { kind: "stale-while-revalidate" }
   | { kind: "forward"; reason: "stale" | "request" };
 
+/** Usages are constants: evaluating a hit allocates nothing. */
+const FRESH: Usage = { kind: "fresh" };
+const STALE_ALLOWED: Usage = { kind: "stale-allowed" };
+const STALE_WHILE_REVALIDATE: Usage = { kind: "stale-while-revalidate" };
+const FORWARD_STALE: Usage = { kind: "forward", reason: "stale" };
+const FORWARD_FOR_REQUEST: Usage = { kind: "forward", reason: "request" };
+
 type Lookup = { stored: StoredResponse } | { stored: undefined; reason: ForwardReason };
 
 interface Exchange {
@@ -133,7 +144,8 @@ function toRevalidationHeaders(headers: IncomingHttpHeaders, stored: StoredRespo
 /** RFC 9111 §5.4: Pragma: no-cache counts only without a Cache-Control field. */
 function requestsNoCache(headers: IncomingHttpHeaders, directives: ReadonlyMap<string, unknown>): boolean {
   if (directives.has("no-cache")) return true;
-  return headers["cache-control"] === undefined && /no-cache/i.test(String(headers.pragma ?? ""));
+  const { pragma } = headers;
+  return pragma !== undefined && headers["cache-control"] === undefined && /no-cache/i.test(String(pragma));
 }
 
 export function createHttpCache(options: HttpCacheOptions): HttpCache {
@@ -161,22 +173,22 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
   /** RFC 9111 §4.2 and §5.2.1 (request directives), RFC 5861 §3. */
   function evaluate(stored: StoredResponse, request: CacheableRequest): Usage {
     const directives = parseCacheControl(request.headers["cache-control"]);
-    if (requestsNoCache(request.headers, directives)) return { kind: "forward", reason: "request" };
+    if (requestsNoCache(request.headers, directives)) return FORWARD_FOR_REQUEST;
     const ageSeconds = toCurrentAgeSeconds(stored, now());
     const lifetimeSeconds = stored.freshnessLifetimeSeconds;
     const maxAgeSeconds = toDeltaSeconds(directives.get("max-age"));
-    if (maxAgeSeconds !== undefined && ageSeconds > maxAgeSeconds) return { kind: "forward", reason: "request" };
+    if (maxAgeSeconds !== undefined && ageSeconds > maxAgeSeconds) return FORWARD_FOR_REQUEST;
     const minFreshSeconds = toDeltaSeconds(directives.get("min-fresh"));
     if (minFreshSeconds !== undefined && lifetimeSeconds - ageSeconds < minFreshSeconds) {
-      return { kind: "forward", reason: "request" };
+      return FORWARD_FOR_REQUEST;
     }
-    if (lifetimeSeconds > ageSeconds) return { kind: "fresh" };
-    if (!stored.allowsStale) return { kind: "forward", reason: "stale" };
+    if (lifetimeSeconds > ageSeconds) return FRESH;
+    if (!stored.allowsStale) return FORWARD_STALE;
     const stalenessSeconds = ageSeconds - lifetimeSeconds;
     const maxStale = directives.get("max-stale");
-    if (maxStale === true || (toDeltaSeconds(maxStale) ?? -1) >= stalenessSeconds) return { kind: "stale-allowed" };
-    if (stalenessSeconds < stored.staleWhileRevalidateSeconds) return { kind: "stale-while-revalidate" };
-    return { kind: "forward", reason: "stale" };
+    if (maxStale === true || (toDeltaSeconds(maxStale) ?? -1) >= stalenessSeconds) return STALE_ALLOWED;
+    if (stalenessSeconds < stored.staleWhileRevalidateSeconds) return STALE_WHILE_REVALIDATE;
+    return FORWARD_STALE;
   }
 
   function canServeStaleOnError(stored: StoredResponse): boolean {
@@ -349,30 +361,45 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     );
   }
 
-  async function serveReadable(request: CacheableRequest, fetchOrigin: FetchOrigin): Promise<ProxyResponse> {
+  /**
+   * A GET or HEAD. What storage can answer is answered at once, without a promise; only a
+   * request that waits for a concurrent fetch or asks the origin itself goes asynchronous.
+   */
+  function serveReadable(request: CacheableRequest, fetchOrigin: FetchOrigin): ProxyResponse | Promise<ProxyResponse> {
     if (hasAnyCookie(request.headers.cookie, request.rule.bypassCookies)) {
       return forward(request, fetchOrigin, { fwd: "bypass", detail: "cookie" }, "bypass");
     }
     if (request.headers.range !== undefined && request.method === "GET") return serveRange(request, fetchOrigin);
     const exchange: Exchange = { request, key: toCacheKey(request), fetchOrigin };
-    const coalesces = request.method === "GET" && request.headers.authorization === undefined;
-
-    let found = lookup(request, exchange.key);
-    let usage = found.stored ? evaluate(found.stored, request) : undefined;
+    const found = lookup(request, exchange.key);
+    const usage = found.stored ? evaluate(found.stored, request) : undefined;
     const mustFetch = usage === undefined || usage.kind === "forward";
-    const waiting = coalesces && mustFetch ? coalescer.wait(exchange.key.primary) : undefined;
-    if (waiting) {
-      await waiting;
-      found = lookup(request, exchange.key);
-      usage = found.stored ? evaluate(found.stored, request) : undefined;
-      if (found.stored && usage?.kind === "fresh") {
-        counters.coalesced += 1;
-        const answer = fromStorage(found.stored, request, { hit: true, detail: "coalesced" }, "hit");
-        answer.coalesced = true;
-        return answer;
-      }
-    }
+    const waiting = mustFetch && coalesces(request) ? coalescer.wait(exchange.key.primary) : undefined;
+    if (waiting) return serveAfterWaiting(exchange, waiting);
+    return serveFound(exchange, found, usage);
+  }
 
+  function coalesces(request: CacheableRequest): boolean {
+    return request.method === "GET" && request.headers.authorization === undefined;
+  }
+
+  /** After a concurrent fetch of the key: what it stored, if fresh, else the request's own way. */
+  async function serveAfterWaiting(exchange: Exchange, waiting: Promise<void>): Promise<ProxyResponse> {
+    const { request } = exchange;
+    await waiting;
+    const found = lookup(request, exchange.key);
+    const usage = found.stored ? evaluate(found.stored, request) : undefined;
+    if (found.stored && usage?.kind === "fresh") {
+      counters.coalesced += 1;
+      const answer = fromStorage(found.stored, request, { hit: true, detail: "coalesced" }, "hit");
+      answer.coalesced = true;
+      return answer;
+    }
+    return serveFound(exchange, found, usage);
+  }
+
+  function serveFound(exchange: Exchange, found: Lookup, usage: Usage | undefined): ProxyResponse | Promise<ProxyResponse> {
+    const { request, fetchOrigin } = exchange;
     const { stored } = found;
     if (stored && usage) {
       switch (usage.kind) {
@@ -390,14 +417,12 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
     const reason: ForwardReason = found.stored ? (usage?.kind === "forward" ? usage.reason : "stale") : found.reason;
 
     if (request.method === "HEAD") return forward(request, fetchOrigin, { fwd: reason, detail: "head" }, "miss");
-    const leads = coalesces && !coalescer.isInFlight(exchange.key.primary);
+    const leads = coalesces(request) && !coalescer.isInFlight(exchange.key.primary);
     const release = leads ? coalescer.lead(exchange.key.primary) : () => {};
-    try {
-      return await fetchFromOrigin(exchange, stored, reason, release);
-    } catch (error) {
+    return fetchFromOrigin(exchange, stored, reason, release).catch((error: unknown) => {
       release();
       throw error;
-    }
+    });
   }
 
   function tally(response: ProxyResponse): ProxyResponse {
@@ -421,9 +446,10 @@ export function createHttpCache(options: HttpCacheOptions): HttpCache {
   }
 
   return {
-    async serve(request, fetchOrigin) {
+    serve(request, fetchOrigin) {
       if (request.method !== "GET" && request.method !== "HEAD") return serveUnsafe(request, fetchOrigin);
-      return tally(await serveReadable(request, fetchOrigin));
+      const answer = serveReadable(request, fetchOrigin);
+      return answer instanceof Promise ? answer.then(tally) : tally(answer);
     },
 
     purge(selector) {

@@ -39,6 +39,11 @@ export function createConnectionTracker(metrics: MetricsRegistry): ConnectionTra
   };
 }
 
+/** A response still being written; a listener may keep finished ones around. */
+export function isAnswering(response: ServerResponse | undefined): response is ServerResponse {
+  return response !== undefined && !response.writableFinished;
+}
+
 /**
  * The connection half of a graceful stop: HTTP/1 connections end now when idle and after their
  * answer when busy (WebSocket pipes and `skip`ped ones close on their own); at the deadline
@@ -56,7 +61,7 @@ export async function drainConnections(
   for (const socket of tracker.sockets()) {
     if (options.skip?.(socket)) continue;
     const inFlight = options.answering.get(socket);
-    if (inFlight) {
+    if (isAnswering(inFlight)) {
       inFlight.shouldKeepAlive = false;
       inFlight.once("finish", () => socket.end());
     } else if (!options.upgraded.has(socket)) {

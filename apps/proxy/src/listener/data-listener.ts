@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 
 import { refuseOnSocket } from "../response/refuse-on-socket.ts";
 import type { ProxyRuntime } from "../runtime.ts";
-import { createConnectionTracker, drainConnections } from "./connection-tracker.ts";
+import { createConnectionTracker, drainConnections, isAnswering } from "./connection-tracker.ts";
 import type { ChallengeResponder } from "../acme/challenge-responder.ts";
 import { acceptingProxyHeaders } from "./proxy-protocol.ts";
 
@@ -81,17 +81,12 @@ export async function startDataListener(options: {
     requireHostHeader: true,
   });
 
-  // One shared listener rather than a closure per request.
-  function forgetAnswer(this: ServerResponse): void {
-    answering.delete(this.req.socket);
-  }
-
   server.on("connection", (socket: Socket) => tracker.track(socket));
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (draining) res.shouldKeepAlive = false;
     if (options.challenges?.answer(req, res)) return;
+    // Kept after it finishes (the next request replaces it): no listener per request.
     answering.set(req.socket, res);
-    res.on("finish", forgetAnswer);
     void runtime.handleRequest(req, res, requestOptions);
   };
   server.on("request", onRequest);
@@ -106,7 +101,8 @@ export async function startDataListener(options: {
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     if (log.isLevelEnabled("debug")) log.debug({ err: error }, "client connection refused");
     // Writing our own answer into a response already under way would corrupt it.
-    if (error.code === "ECONNRESET" || answering.get(socket as Socket)?.headersSent) {
+    const answer = answering.get(socket as Socket);
+    if (error.code === "ECONNRESET" || (isAnswering(answer) && answer.headersSent)) {
       socket.destroy();
       return;
     }

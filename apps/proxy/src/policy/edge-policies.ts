@@ -10,13 +10,14 @@ import { localAnswer } from "./local-answer.ts";
  * limits, in-flight cap, Basic or forward authentication) and what the proxy answers itself
  * (HTTPS redirect, maintenance, redirect). Returns the answer to send, or undefined to go on;
  * headers the request must carry upstream are left in `ctx.authHeaders`.
- * Order: cheap refusals first, so a flood never reaches argon2 or the auth service.
+ * Order: cheap refusals first, so a flood never reaches argon2 or the auth service. Only
+ * authentication waits; a route without it decides synchronously, without a promise.
  */
-export async function applyEdgePolicies(
+export function applyEdgePolicies(
   req: IncomingMessage,
   ctx: RequestContext,
   route: CompiledRoute,
-): Promise<ProxyResponse | undefined> {
+): ProxyResponse | undefined | Promise<ProxyResponse | undefined> {
   const policies = route.policies;
   if (policies.addressCheck && !policies.addressCheck(ctx.clientIp)) {
     return localAnswer(route, 403, {}, "403 forbidden\n");
@@ -41,6 +42,12 @@ export async function applyEdgePolicies(
       cacheOutcome: "none",
     };
   }
+  if (policies.basicAuth || policies.forwardAuth) return authenticate(req, ctx, route);
+  return redirectOf(route, ctx);
+}
+
+async function authenticate(req: IncomingMessage, ctx: RequestContext, route: CompiledRoute): Promise<ProxyResponse | undefined> {
+  const policies = route.policies;
   if (policies.basicAuth) {
     if (!(await policies.basicAuth.check(req.headers.authorization))) {
       return localAnswer(route, 401, { "www-authenticate": policies.basicAuth.challenge }, "401 unauthorized\n");
@@ -61,10 +68,12 @@ export async function applyEdgePolicies(
     }
     ctx.authHeaders = outcome.copy;
   }
-  if (policies.redirect) {
-    return redirectAnswer(route, policies.redirect.status, policies.redirect.location(ctx.hostHeader, ctx.path, ctx.query));
-  }
-  return undefined;
+  return redirectOf(route, ctx);
+}
+
+function redirectOf(route: CompiledRoute, ctx: RequestContext): ProxyResponse | undefined {
+  const { redirect } = route.policies;
+  return redirect ? redirectAnswer(route, redirect.status, redirect.location(ctx.hostHeader, ctx.path, ctx.query)) : undefined;
 }
 
 function originalUri(ctx: RequestContext): string {

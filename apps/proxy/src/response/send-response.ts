@@ -10,13 +10,15 @@ import { pipeBody } from "./pipe-body.ts";
  * Response stage: the answer goes downstream without hop-by-hop headers, with the route's
  * response header rules and our Via entry, its body streamed with backpressure. A client that
  * leaves mid-body is a CLIENT_ABORTED; an origin that breaks mid-body is an UPSTREAM_RESET.
+ * A body already in memory is written at once and nothing is returned; a streamed one returns
+ * the promise of its end.
  */
-export async function sendResponse(
+export function sendResponse(
   res: ServerResponse,
   response: ProxyResponse,
   ctx: RequestContext,
   via: string,
-): Promise<void> {
+): Promise<void> | undefined {
   const hsts = ctx.route?.policies.hsts ?? null;
   const headers = toDownstreamHeaders(response.headers, {
     rules: ctx.route?.responseHeaders,
@@ -35,18 +37,18 @@ export async function sendResponse(
   if (body === null || ctx.method === "HEAD") {
     if (body !== null && !Buffer.isBuffer(body)) abandonBody(body);
     res.end();
-    return;
+    return undefined;
   }
   if (Buffer.isBuffer(body)) {
     ctx.bytesOut = body.length;
     res.end(body);
-    return;
+    return undefined;
   }
   const streamed = pipeBody(body, res);
   body.on("data", (chunk: Buffer) => {
     ctx.bytesOut += chunk.length;
   });
-  await streamed;
+  return streamed;
 }
 
 /** RFC 9113 §8.2.2: connection-specific fields do not exist in HTTP/2; a stream ends on its own. */

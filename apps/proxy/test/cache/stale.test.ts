@@ -25,7 +25,7 @@ async function waitFor(condition: () => boolean, deadlineMs = 5_000): Promise<vo
   }
 }
 
-async function waitForServed(serve: () => Promise<ProxyResponse>, deadlineMs = 5_000): Promise<ProxyResponse> {
+async function waitForServed(serve: () => ProxyResponse | Promise<ProxyResponse>, deadlineMs = 5_000): Promise<ProxyResponse> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const response = await serve();
