@@ -1,5 +1,4 @@
-import { LATENCY_BUCKET_COUNT } from "@concierge/config/realtime";
-
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "./client.ts";
 
 export interface RetentionPolicy {
@@ -23,13 +22,23 @@ export type RetentionResult =
     };
 
 const HOUR_MS = 3_600_000;
-const ZERO_BUCKETS = `{${new Array<number>(LATENCY_BUCKET_COUNT).fill(0).join(",")}}`;
+/**
+ * An hour of minute rows moved, with the summaries following by trigger, takes seconds on a busy
+ * server (the first run after an upgrade prunes much more); nobody waits on it, so it may take
+ * minutes rather than fail at Prisma's 5 s default and leave the work to the next hour.
+ */
+const RETENTION_TRANSACTION = { maxWait: 10_000, timeout: 600_000 };
+/** Summary levels finer than an hour only serve ranges the minute buckets still cover. */
+const HOUR_SECONDS = 3_600;
 
 /**
  * Rolls minute buckets older than the policy into hour buckets, adding every counter and every
- * latency histogram bucket, and deletes hour buckets past their retention. Only whole hours move,
- * so an hour never has both kinds of rows. Several nodes may call this: a transaction-scoped
- * advisory lock lets one run and the others return `{ ran: false }` at once.
+ * count array (latency, upstream latency, error causes) position by position, and deletes hour
+ * buckets past their retention. Only whole hours move, so an hour never has both kinds of rows.
+ * The summaries follow the rollups by trigger (the move leaves their hours unchanged, expired hours
+ * are taken out of them); what is left here is dropping summary buckets nothing reads any more.
+ * Several nodes may call this: a transaction-scoped advisory lock lets one run and the others
+ * return `{ ran: false }` at once.
  */
 export async function runRetention(
   db: Db,
@@ -46,48 +55,32 @@ export async function runRetention(
       SELECT pg_try_advisory_xact_lock(hashtext('concierge:traffic-retention')) AS locked`;
     if (!lock?.locked) return { ran: false };
 
-    const identity = "node_id, route_id, target_id, status_class, cache_status";
-    const hourRowsWritten = await tx.$executeRawUnsafe(
-      `WITH moved AS (
-         DELETE FROM traffic_rollups WHERE bucket_seconds < 3600 AND bucket_start < $1 RETURNING *
-       ), hours AS (
-         SELECT date_trunc('hour', bucket_start) AS hour, ${identity}, max(pool_id) AS pool_id,
-           sum(requests) AS requests, sum(errors) AS errors, sum(bytes_in) AS bytes_in, sum(bytes_out) AS bytes_out,
-           sum(latency_sum_ms) AS latency_sum_ms
-         FROM moved GROUP BY 1, ${identity}
-       ), latency AS (
-         SELECT hour, ${identity}, array_agg(total ORDER BY i) AS buckets FROM (
-           SELECT date_trunc('hour', bucket_start) AS hour, ${identity}, u.i, sum(u.v)::bigint AS total
-           FROM moved CROSS JOIN LATERAL unnest(latency_buckets) WITH ORDINALITY AS u(v, i)
-           GROUP BY 1, ${identity}, u.i) AS per_bucket
-         GROUP BY hour, ${identity}
-       ), upstream AS (
-         SELECT hour, ${identity}, array_agg(total ORDER BY i) AS buckets FROM (
-           SELECT date_trunc('hour', bucket_start) AS hour, ${identity}, u.i, sum(u.v)::bigint AS total
-           FROM moved CROSS JOIN LATERAL unnest(upstream_buckets) WITH ORDINALITY AS u(v, i)
-           GROUP BY 1, ${identity}, u.i) AS per_bucket
-         GROUP BY hour, ${identity}
-       )
-       INSERT INTO traffic_rollups (bucket_start, bucket_seconds, ${identity}, pool_id, requests, errors, bytes_in,
-         bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
-       SELECT hours.hour, 3600, ${identity}, hours.pool_id, hours.requests, hours.errors, hours.bytes_in,
-         hours.bytes_out, hours.latency_sum_ms, coalesce(latency.buckets, $2::bigint[]), coalesce(upstream.buckets, $2::bigint[])
-       FROM hours
-         LEFT JOIN latency USING (hour, ${identity})
-         LEFT JOIN upstream USING (hour, ${identity})
-       ON CONFLICT (bucket_start, bucket_seconds, ${identity}) DO UPDATE SET
-         requests = traffic_rollups.requests + excluded.requests,
-         errors = traffic_rollups.errors + excluded.errors,
-         bytes_in = traffic_rollups.bytes_in + excluded.bytes_in,
-         bytes_out = traffic_rollups.bytes_out + excluded.bytes_out,
-         latency_sum_ms = traffic_rollups.latency_sum_ms + excluded.latency_sum_ms,
-         latency_buckets = ARRAY(SELECT a + b FROM unnest(traffic_rollups.latency_buckets, excluded.latency_buckets) AS t(a, b)),
-         upstream_buckets = ARRAY(SELECT a + b FROM unnest(traffic_rollups.upstream_buckets, excluded.upstream_buckets) AS t(a, b))`,
-      minuteCutoff,
-      ZERO_BUCKETS,
-    );
+    const identity = Prisma.raw("node_id, route_id, target_id, status_class, cache_status");
+    const hourRowsWritten = await tx.$executeRaw`
+      WITH moved AS (
+        DELETE FROM traffic_rollups WHERE bucket_seconds < 3600 AND bucket_start < ${minuteCutoff} RETURNING *
+      )
+      INSERT INTO traffic_rollups (bucket_start, bucket_seconds, ${identity}, pool_id, requests, errors, error_causes,
+        bytes_in, bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
+      SELECT date_trunc('hour', bucket_start), 3600, ${identity}, max(pool_id), sum(requests), sum(errors),
+        traffic_sum_counts(error_causes), sum(bytes_in), sum(bytes_out), sum(latency_sum_ms),
+        traffic_sum_counts(latency_buckets), traffic_sum_counts(upstream_buckets)
+      FROM moved GROUP BY date_trunc('hour', bucket_start), ${identity}
+      ON CONFLICT (bucket_start, bucket_seconds, ${identity}) DO UPDATE SET
+        requests = traffic_rollups.requests + excluded.requests,
+        errors = traffic_rollups.errors + excluded.errors,
+        error_causes = traffic_add_counts(traffic_rollups.error_causes, excluded.error_causes),
+        bytes_in = traffic_rollups.bytes_in + excluded.bytes_in,
+        bytes_out = traffic_rollups.bytes_out + excluded.bytes_out,
+        latency_sum_ms = traffic_rollups.latency_sum_ms + excluded.latency_sum_ms,
+        latency_buckets = traffic_add_counts(traffic_rollups.latency_buckets, excluded.latency_buckets),
+        upstream_buckets = traffic_add_counts(traffic_rollups.upstream_buckets, excluded.upstream_buckets)`;
     const hourRowsDeleted = await tx.$executeRaw`
       DELETE FROM traffic_rollups WHERE bucket_seconds = 3600 AND bucket_start < ${hourCutoff}`;
+    await tx.$executeRaw`
+      DELETE FROM traffic_summaries
+      WHERE (bucket_seconds < ${HOUR_SECONDS} AND bucket_start < ${minuteCutoff})
+        OR bucket_start + make_interval(secs => bucket_seconds) <= ${hourCutoff}`;
     return { ran: true, hourRowsWritten, hourRowsDeleted };
-  });
+  }, RETENTION_TRANSACTION);
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -7,16 +6,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { ERROR_CAUSES, type ErrorCause } from "@concierge/config/traffic";
-import type { Db } from "@concierge/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   createTestDatabase,
   type TestDatabase,
 } from "../../../../packages/db/test-support/fresh-database.ts";
-import { writeRevision } from "../control/support/snapshots.ts";
 import { buildProxyBundle, startNode, type RunningNode } from "../control/support/start-node.ts";
 import { waitFor } from "../control/support/wait-for.ts";
+import { closedPort, routeTo } from "./support/route-to.ts";
 
 const NODE_ID = "node-failed-requests";
 const SLOW_MS = 200;
@@ -33,49 +31,6 @@ let deadTargetId: string;
 let liveTargetId: string;
 let deadRouteId: string;
 let floodRouteId: string;
-
-/** A port nothing listens on: bound by the OS, then closed. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** One pool per target, each behind its own path prefix; no retries and (nearly) no ejection, so each request fails alone. */
-async function routeTo(db: Db, name: string, pathPrefix: string, url: string) {
-  let ids = { routeId: "", targetId: "" };
-  await writeRevision(db, async (tx) => {
-    const pool = await tx.pool.create({
-      data: {
-        name: `${name}-${randomUUID()}`,
-        hashKey: { source: "client_ip" },
-        stickyCookie: { name: "concierge_sticky", ttlSeconds: 0 },
-        healthCheck: { enabled: false, path: "/", intervalMs: 5000, timeoutMs: 2000, healthyThreshold: 2, unhealthyThreshold: 3 },
-        passiveEjection: { consecutiveFailures: 1_000, baseEjectionMs: 10000, maxEjectionMs: 300000 },
-        retry: { attempts: 0, budgetPercent: 20 },
-        timeouts: { connectMs: 2000, firstByteMs: 10000, idleMs: 10000 },
-        targets: { create: [{ url }] },
-      },
-      select: { id: true, targets: { select: { id: true } } },
-    });
-    const route = await tx.route.create({
-      data: {
-        name,
-        hosts: ["*"],
-        pathPrefix,
-        poolId: pool.id,
-        requestHeaders: { set: {}, remove: [] },
-        responseHeaders: { set: {}, remove: [] },
-      },
-      select: { id: true },
-    });
-    ids = { routeId: route.id, targetId: pool.targets[0]?.id ?? "" };
-  });
-  return ids;
-}
 
 const causeIndex = (cause: ErrorCause) => ERROR_CAUSES.indexOf(cause);
 

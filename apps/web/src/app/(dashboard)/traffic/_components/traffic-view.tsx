@@ -13,6 +13,7 @@ import {
   type ChartMarker,
   type ChartSeries,
 } from "../../../../components/charts/time-series-chart.tsx";
+import { RecentRequests } from "./recent-requests.tsx";
 import { TrafficRangePicker } from "./traffic-range-picker.tsx";
 import {
   GROUP_LABELS,
@@ -175,6 +176,7 @@ export function TrafficView({ initialView }: { initialView: View }) {
           <TimeSeriesChart title={`Bytes served from cache${per}`} {...charts.saved} window={window} markers={markers} />
         </div>
       </Panel>
+      <RecentRequests from={from} to={to} />
       <p className="text-xs text-slate-600 dark:text-slate-400">
         Times are shown in your browser&apos;s time zone.
       </p>
