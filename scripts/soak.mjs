@@ -1,5 +1,6 @@
 // npm run soak: build what is stale, then run the soak (scripts/soak/run.ts). Arguments are passed
-// on: --minutes N (default 30), --rate R (default 300 req/s).
+// on: --minutes N (default 30), --rate R (default 300 req/s). `npm run soak -- --dashboard` runs the
+// dashboard's browser memory soak instead (scripts/soak/dashboard-memory.ts, SOAK_DASHBOARD_* env).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
@@ -7,9 +8,12 @@ import { prepare, root } from "./prepare.mjs";
 
 prepare({ build: true });
 
+const args = process.argv.slice(2);
+const dashboard = args.includes("--dashboard");
+const script = dashboard ? "dashboard-memory.ts" : "run.ts";
 const child = spawn(
   process.execPath,
-  ["--import", "tsx", join(root, "scripts", "soak", "run.ts"), ...process.argv.slice(2)],
+  ["--import", "tsx", join(root, "scripts", "soak", script), ...args.filter((arg) => arg !== "--dashboard")],
   { cwd: root, stdio: "inherit" },
 );
 // Ctrl-C reaches the soak directly (same process group); it stops what it started.

@@ -120,6 +120,7 @@ does memory stay flat once the node is warm?
 
     npm run soak                          # 30 minutes at 300 req/s
     npm run soak -- --minutes 10 --rate 200
+    npm run soak -- --dashboard           # the dashboard's browser memory soak (below)
 
 Everything it starts (origins, database, web server, proxy) is stopped at the end, on failure and on
 Ctrl-C. The database is a fresh one on \`TEST_DATABASE_URL\`/\`DATABASE_URL\` when set (dropped afterwards),
@@ -155,4 +156,129 @@ ${machine.cpus} cores${Math.max(...loads) > machine.cpus ? " — other work shar
 ${errorSamples.length > 0 ? `- Errors seen (first ones): ${errorSamples.map((sample) => `\`${sample}\``).join(", ")}.\n` : ""}${churn.failures.length > 0 ? `- Failed changes: ${churn.failures.map((failure) => `\`${failure}\``).join(", ")}.\n` : ""}
 ${samplesTable(report.samples)}
 `;
+}
+
+/** One reading of the overview page, after a forced garbage collection. */
+export interface HeapSample {
+  /** Seconds since traffic started. */
+  atSeconds: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  domNodes: number;
+  listeners: number;
+}
+
+export interface HeapVerdict {
+  pass: boolean;
+  /** Least-squares slope of the used heap over the samples after the warm-up. */
+  slopeMiBPerHour: number;
+  boundMiBPerHour: number;
+  warmUpSeconds: number;
+  warmHeapMiB: number;
+  finalHeapMiB: number;
+  /** Samples the slope is fitted to. */
+  judgedSamples: number;
+}
+
+export interface DashboardReport {
+  machine: { cpus: number; cpuModel: string; node: string };
+  date: string;
+  settings: { minutes: number; sampleSeconds: number; ratePerSecond: number; historySeconds: number };
+  samples: HeapSample[];
+  traffic: { scheduled: number; completed: number; errors: number; unanswered: number };
+  /** The overview still showed live data when the run ended. */
+  liveAtEnd: boolean;
+  verdict: HeapVerdict;
+}
+
+/**
+ * The heap is flat when the slope fitted to the samples taken after the warm-up (the overview's
+ * tick history is full by then) stays under `boundMiBPerHour`. A slope, not two end points, so one
+ * late GC-resistant allocation does not decide the verdict.
+ */
+export function judgeHeap(samples: HeapSample[], warmUpSeconds: number, boundMiBPerHour: number): HeapVerdict {
+  const judged = samples.filter((sample) => sample.atSeconds >= warmUpSeconds);
+  if (judged.length < 3) throw new Error("fewer than three heap samples after the warm-up: the run was too short to judge");
+  const meanT = judged.reduce((sum, sample) => sum + sample.atSeconds, 0) / judged.length;
+  const meanH = judged.reduce((sum, sample) => sum + sample.heapUsedMiB, 0) / judged.length;
+  let covariance = 0;
+  let variance = 0;
+  for (const sample of judged) {
+    covariance += (sample.atSeconds - meanT) * (sample.heapUsedMiB - meanH);
+    variance += (sample.atSeconds - meanT) ** 2;
+  }
+  const slopeMiBPerHour = (covariance / variance) * 3_600;
+  return {
+    pass: slopeMiBPerHour < boundMiBPerHour,
+    slopeMiBPerHour,
+    boundMiBPerHour,
+    warmUpSeconds,
+    warmHeapMiB: judged[0]!.heapUsedMiB,
+    finalHeapMiB: judged.at(-1)!.heapUsedMiB,
+    judgedSamples: judged.length,
+  };
+}
+
+export function heapSamplesTable(samples: HeapSample[]): string {
+  const rows = samples.map(
+    (s) =>
+      `| ${clock(s.atSeconds)} | ${s.heapUsedMiB.toFixed(2)} | ${s.heapTotalMiB.toFixed(2)} | ${s.domNodes} | ${s.listeners} |`,
+  );
+  return [
+    "| time | JS heap used (MiB) | JS heap total (MiB) | DOM nodes | event listeners |",
+    "|---:|---:|---:|---:|---:|",
+    ...rows,
+  ].join("\n");
+}
+
+export function heapVerdictLine(verdict: HeapVerdict): string {
+  const sign = verdict.slopeMiBPerHour >= 0 ? "+" : "";
+  return (
+    `${verdict.pass ? "PASS" : "FAIL"}: overview JS heap ${verdict.warmHeapMiB.toFixed(2)} MiB at ${clock(verdict.warmUpSeconds)} → ` +
+    `${verdict.finalHeapMiB.toFixed(2)} MiB at the end, slope ${sign}${verdict.slopeMiBPerHour.toFixed(2)} MiB/h over ` +
+    `${verdict.judgedSamples} samples (bound < ${verdict.boundMiBPerHour} MiB/h)`
+  );
+}
+
+const DASHBOARD_START = "<!-- dashboard-memory: written by scripts/soak/dashboard-memory.ts -->";
+const DASHBOARD_END = "<!-- /dashboard-memory -->";
+
+export function dashboardMarkdown(report: DashboardReport): string {
+  const { settings, traffic, machine, verdict } = report;
+  const short = verdict.warmUpSeconds < settings.historySeconds;
+  return `${DASHBOARD_START}
+## Dashboard memory
+
+\`npm run soak -- --dashboard\` keeps the live overview open in headless Chromium (system Chromium through
+playwright-core) while traffic runs through a proxy node that pushes its ticks to the web, for
+\`SOAK_DASHBOARD_MINUTES\` (default 60). Every \`SOAK_DASHBOARD_SAMPLE_SECONDS\` (default 30) it forces a garbage
+collection (CDP \`HeapProfiler.collectGarbage\`) and reads \`JSHeapUsedSize\` (CDP \`Performance.getMetrics\`).
+The overview keeps ${settings.historySeconds / 60} minutes of ticks, so the heap may grow until that history is full;
+the verdict is the least-squares slope of the used heap after the warm-up (${clock(verdict.warmUpSeconds)}), and must stay
+under ${verdict.boundMiBPerHour} MiB/h. Raw results: \`.concierge/soak/dashboard-last.json\`.
+
+**${heapVerdictLine(verdict)}**${short ? `\n\nThis run was shorter than the tick history (${clock(settings.historySeconds)}), so the judged half still includes the history filling up: the slope is an upper bound. Run the full hour for the verdict that counts.` : ""}
+
+Last run: ${report.date}, ${settings.minutes} minutes, ${settings.ratePerSecond} req/s through the proxy
+(${traffic.completed.toLocaleString("en-US")} answered, ${traffic.errors} errors), ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node};
+overview still live at the end: ${report.liveAtEnd ? "yes" : "no"}.
+
+${heapSamplesTable(report.samples)}
+${DASHBOARD_END}
+`;
+}
+
+/** `doc` with its dashboard section replaced by `section` (appended when it has none). */
+export function withDashboardSection(doc: string, section: string): string {
+  const start = doc.indexOf(DASHBOARD_START);
+  const end = doc.indexOf(DASHBOARD_END);
+  if (start === -1 || end === -1) return `${doc.trimEnd()}\n\n${section}`;
+  return `${doc.slice(0, start)}${section.trimEnd()}${doc.slice(end + DASHBOARD_END.length)}`;
+}
+
+/** The dashboard section of `doc`, or "" when it has none: the proxy soak rewrites the rest. */
+export function dashboardSectionOf(doc: string): string {
+  const start = doc.indexOf(DASHBOARD_START);
+  const end = doc.indexOf(DASHBOARD_END);
+  return start === -1 || end === -1 ? "" : `${doc.slice(start, end + DASHBOARD_END.length)}\n`;
 }

@@ -6,41 +6,29 @@
  *   --minutes N   length of the run (default 30)
  *   --rate R      requests per second (default 300)
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { createCleanup, type Cleanup } from "../bench/cleanup.ts";
-import {
-  callApi,
-  readyRevision,
-  signIn,
-  startProxyNode,
-  startWeb,
-  type WebServer,
-} from "../bench/concierge.ts";
-import { openBenchDatabase } from "../bench/database.ts";
-import { startOrigins } from "../bench/origins.ts";
+import type { Cleanup } from "../bench/cleanup.ts";
+import { readyRevision } from "../bench/concierge.ts";
 import { percentile } from "../bench/open-loop.ts";
-import { startConfigChurn, type SoakConfig } from "./config-churn.ts";
-import { startMixedTraffic, type TrafficMix } from "./mixed-traffic.ts";
+import { startConfigChurn } from "./config-churn.ts";
+import { startMixedTraffic } from "./mixed-traffic.ts";
 import { childPids, residentMiB } from "./process-memory.ts";
 import {
+  dashboardSectionOf,
   judgeMemory,
   samplesTable,
   toMarkdown,
   verdictLine,
+  withDashboardSection,
   type SoakReport,
   type SoakSample,
 } from "./report.ts";
+import { MIX, root, runSoak, startSoakStack } from "./soak-stack.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const MIX: TrafficMix[] = [
-  { path: "/1k", weight: 60 },
-  { path: "/nostore", weight: 30 },
-  { path: "/100k", weight: 10 },
-];
 const SAMPLE_SECONDS = 10;
 const CHANGE_PERIOD_MS = 3_000;
 const WARM_UP_SECONDS = 300;
@@ -65,70 +53,8 @@ function say(message: string): void {
 }
 
 
-/** A pool of the three origins and one route per path, as an operator would set them up. */
-async function configure(
-  web: WebServer,
-  bearer: Record<string, string>,
-  originUrls: string[],
-): Promise<SoakConfig> {
-  const { json: pool } = await callApi<{ id: string }>(
-    web,
-    "POST",
-    "/api/v1/pools",
-    {
-      name: "soak-origins",
-      algorithm: "round_robin",
-      targets: originUrls.map((url) => ({ url, weight: 1 })),
-      healthCheck: { path: "/healthz", intervalMs: 5_000 },
-    },
-    bearer,
-  );
-  const routes = {} as SoakConfig["routes"];
-  let revision = 0;
-  for (const path of ["/1k", "/nostore", "/100k"] as const) {
-    const { json: route } = await callApi<{ id: string; revision: number }>(
-      web,
-      "POST",
-      "/api/v1/routes",
-      {
-        name: `soak${path.replace("/", "-")}`,
-        hosts: ["*"],
-        pathPrefix: path,
-        poolId: pool.id,
-        cache: { enabled: path !== "/nostore" },
-      },
-      bearer,
-    );
-    routes[path] = route.id;
-    revision = route.revision;
-  }
-  return { poolId: pool.id, routes, originUrls, revision };
-}
-
 async function main(cleanup: Cleanup): Promise<boolean> {
-  const dataDir = await mkdtemp(join(tmpdir(), "concierge-soak-"));
-  cleanup.defer("soak data folder", () => rm(dataDir, { recursive: true, force: true }));
-
-  say("starting the origins and the database");
-  const originUrls = (await startOrigins(cleanup, root)).urls;
-  const database = await openBenchDatabase(cleanup, join(dataDir, "installation"));
-
-  say("starting the web server and configuring Concierge through its API");
-  const web = await startWeb(cleanup, {
-    root,
-    databaseUrl: database.url,
-    dataDir: join(dataDir, "installation"),
-  });
-  const bearer = await signIn(web, "soak");
-  const config = await configure(web, bearer, originUrls);
-  const proxy = await startProxyNode(cleanup, {
-    root,
-    databaseUrl: database.url,
-    dataDir: join(dataDir, "proxy"),
-    nodeId: "soak",
-    workers: 1,
-    minRevision: config.revision,
-  });
+  const { database, web, bearer, config, proxy } = await startSoakStack(cleanup, { root, say, liveDashboard: false });
   say(
     `proxy serving revision ${config.revision}; ${minutes} min at ${ratePerSecond} req/s, a config change every ${CHANGE_PERIOD_MS / 1000} s`,
   );
@@ -212,7 +138,10 @@ async function main(cleanup: Cleanup): Promise<boolean> {
   const outputDir = join(root, ".concierge", "soak");
   await mkdir(outputDir, { recursive: true });
   await writeFile(join(outputDir, "last.json"), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(root, "docs", "soak.md"), toMarkdown(report));
+  const docPath = join(root, "docs", "soak.md");
+  const previous = await readFile(docPath, "utf8").catch(() => "");
+  const dashboard = dashboardSectionOf(previous);
+  await writeFile(docPath, dashboard === "" ? toMarkdown(report) : withDashboardSection(toMarkdown(report), dashboard));
 
   say(
     `requests: ${totals.completed} answered, ${totals.errors} errors, ${totals.unanswered} unanswered; ` +
@@ -224,25 +153,4 @@ async function main(cleanup: Cleanup): Promise<boolean> {
   return report.verdict.pass;
 }
 
-const cleanup = createCleanup();
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    say(`${signal}: stopping everything`);
-    void cleanup.runAll().then(() => process.exit(130));
-  });
-}
-
-try {
-  const pass = await main(cleanup);
-  await cleanup.runAll();
-  process.exit(pass ? 0 : 1);
-} catch (error) {
-  process.stderr.write(
-    `[soak] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  await cleanup.runAll();
-  process.exit(1);
-}
+await runSoak("soak", main);
