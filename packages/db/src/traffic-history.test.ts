@@ -5,11 +5,20 @@ import {
   type RollupRow,
   type TrafficGroupBy,
 } from "@concierge/config/traffic";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../test-support/fresh-database.ts";
-import type { Db } from "./client.ts";
-import { writeRollups } from "./repositories/rollups.ts";
+import { databaseUrl, quoteIdentifier } from "../test-support/test-database-context.ts";
+import { createDb, type Db } from "./client.ts";
+import { migrate } from "./migrate.ts";
+import { toRollupRow, writeRollups } from "./repositories/rollups.ts";
 import {
   SUMMARY_LEVELS_SECONDS,
   planTrafficSegments,
@@ -146,25 +155,7 @@ async function seedMixedHistory(): Promise<void> {
 }
 
 async function readRollups(): Promise<RollupRow[]> {
-  const rows = await db.trafficRollup.findMany();
-  return rows.map((row) => ({
-    bucketStart: row.bucketStart,
-    bucketSeconds: row.bucketSeconds,
-    nodeId: row.nodeId,
-    routeId: row.routeId,
-    poolId: row.poolId,
-    targetId: row.targetId,
-    statusClass: row.statusClass,
-    cacheStatus: row.cacheStatus,
-    requests: Number(row.requests),
-    errors: Number(row.errors),
-    errorCauses: (row.errorCauses ?? []).map(Number),
-    bytesIn: Number(row.bytesIn),
-    bytesOut: Number(row.bytesOut),
-    latencySumMs: row.latencySumMs,
-    latencyBuckets: (row.latencyBuckets ?? []).map(Number),
-    upstreamBuckets: (row.upstreamBuckets ?? []).map(Number),
-  }));
+  return (await db.trafficRollup.findMany()).map(toRollupRow);
 }
 
 const ROW_KEYS = {
@@ -323,8 +314,8 @@ interface SummaryRow {
   latency: number[];
 }
 
-async function readSummaries(): Promise<SummaryRow[]> {
-  const rows = await db.trafficSummary.findMany();
+async function readSummaries(source: Db = db): Promise<SummaryRow[]> {
+  const rows = await source.trafficSummary.findMany();
   return rows
     .map((row) => ({
       seconds: row.bucketSeconds,
@@ -495,4 +486,53 @@ describe("traffic history", () => {
     });
     expect({ rollups: await readRollups(), summaries: await readSummaries() }).toEqual(snapshot);
   }, 120_000);
+});
+
+describe("the upgrade that adds the summaries", () => {
+  const MIGRATIONS = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
+  const SUMMARIES_MIGRATION = "20261125210000_traffic_history";
+
+  async function adminQuery(sql: string): Promise<void> {
+    const client = new pg.Client({ connectionString: inject("testDatabase").adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("summarizes the history stored before it, as the triggers would have", async () => {
+    const name = `concierge_test_upgrade_${randomBytes(6).toString("hex")}`;
+    const earlier = await mkdtemp(join(tmpdir(), "concierge-migrations-"));
+    await adminQuery(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    const upgraded = createDb({ url: databaseUrl(inject("testDatabase").adminUrl, name) });
+    const fresh = await createTestDatabase();
+    try {
+      for (const entry of await readdir(MIGRATIONS)) {
+        if (entry < SUMMARIES_MIGRATION)
+          await cp(join(MIGRATIONS, entry), join(earlier, entry), { recursive: true });
+      }
+      const url = databaseUrl(inject("testDatabase").adminUrl, name);
+      await migrate(url, undefined, { migrationsDir: earlier });
+      const random = randomSource(11);
+      const rows = [
+        ...bucketRows(random, END - 2 * DAY_MS, 3_600),
+        ...bucketRows(random, END - 10 * MINUTE_MS, 60),
+        ...bucketRows(random, END - MINUTE_MS, 60),
+      ];
+      await writeRollups(upgraded, rows);
+      await migrate(url);
+
+      await writeRollups(fresh.db, rows);
+      const expected = await readSummaries(fresh.db);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await readSummaries(upgraded)).toEqual(expected);
+    } finally {
+      await upgraded.$disconnect();
+      await fresh.drop();
+      await adminQuery(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+      await rm(earlier, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -72,22 +72,9 @@ LANGUAGE sql IMMUTABLE AS $$
     source)
 $$;
 
--- Adds the rows of `source` to the summaries (`sign` as above).
-CREATE FUNCTION traffic_summaries_add(source TEXT) RETURNS VOID
-LANGUAGE plpgsql AS $$
-DECLARE
-  latency_count INTEGER;
-  cause_count INTEGER;
-BEGIN
-  EXECUTE format('SELECT coalesce(max(cardinality(c.latency_buckets)), 0), coalesce(max(cardinality(c.error_causes)), 0) FROM (%s) AS c', source)
-    INTO latency_count, cause_count;
-  EXECUTE traffic_summaries_add_sql(source, latency_count, cause_count);
-END $$;
-
 -- Keeps traffic_summaries equal to the sum of traffic_rollups: what a statement inserts is added,
 -- what it deletes is taken away, an update does both. Replacing a row with the same totals changes
--- nothing, so the writer's retries stay idempotent. Transition tables are only visible to the
--- trigger function itself, hence the body repeats traffic_summaries_add.
+-- nothing, so the writer's retries stay idempotent. A bulk load is summed once per statement.
 CREATE FUNCTION traffic_summaries_follow() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -107,10 +94,15 @@ END $$;
 
 CREATE TRIGGER traffic_summaries_on_insert AFTER INSERT ON traffic_rollups
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION traffic_summaries_follow();
+
+-- Summaries of the history kept so far: the rows go out and back in through the insert trigger,
+-- before the delete trigger exists.
+CREATE TEMPORARY TABLE traffic_rollups_kept AS SELECT * FROM traffic_rollups;
+DELETE FROM traffic_rollups;
+INSERT INTO traffic_rollups SELECT * FROM traffic_rollups_kept;
+DROP TABLE traffic_rollups_kept;
+
 CREATE TRIGGER traffic_summaries_on_update AFTER UPDATE ON traffic_rollups
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION traffic_summaries_follow();
 CREATE TRIGGER traffic_summaries_on_delete AFTER DELETE ON traffic_rollups
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION traffic_summaries_follow();
-
--- Summaries of the history kept so far.
-SELECT traffic_summaries_add('SELECT *, 1 AS sign FROM traffic_rollups');

@@ -1,6 +1,6 @@
 import type { RollupRow } from "@concierge/config/traffic";
 
-import { Prisma } from "../../generated/prisma/client.ts";
+import { Prisma, type TrafficRollup } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../client.ts";
 
 export type { RollupRow };
@@ -48,7 +48,12 @@ export async function readNodeBucket(
   bucketSeconds: number,
 ): Promise<RollupRow[]> {
   const rows = await db.trafficRollup.findMany({ where: { nodeId, bucketStart, bucketSeconds } });
-  return rows.map((row) => ({
+  return rows.map(toRollupRow);
+}
+
+/** A stored rollup with its counters as numbers. */
+export function toRollupRow(row: TrafficRollup): RollupRow {
+  return {
     bucketStart: row.bucketStart,
     bucketSeconds: row.bucketSeconds,
     nodeId: row.nodeId,
@@ -66,14 +71,10 @@ export async function readNodeBucket(
     latencySumMs: row.latencySumMs,
     latencyBuckets: row.latencyBuckets.map(Number),
     upstreamBuckets: row.upstreamBuckets.map(Number),
-  }));
+  };
 }
 
-export {
-  queryTraffic,
-  type TrafficCell,
-  type TrafficFilter,
-} from "./traffic-query.ts";
+export { queryTraffic, type TrafficCell, type TrafficFilter } from "./traffic-query.ts";
 
 /** Start of the oldest minute bucket still stored (older ranges have hour buckets only); null when none. */
 export async function oldestMinuteRollup(db: Db): Promise<Date | null> {
