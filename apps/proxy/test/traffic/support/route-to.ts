@@ -18,11 +18,18 @@ export async function closedPort(): Promise<number> {
 }
 
 /**
- * A route for every host under `pathPrefix` to a pool of one target, in its own revision. No
+ * A route for every host under `pathPrefix` to a pool of one target (its cache on when `cached`,
+ * with the rule's defaults), in its own revision. No
  * health checks, no retries and ejection only after 1000 failures in a row, so each request
  * fails or succeeds on its own.
  */
-export async function routeTo(db: Db, name: string, pathPrefix: string, url: string) {
+export async function routeTo(
+  db: Db,
+  name: string,
+  pathPrefix: string,
+  url: string,
+  options: { cached?: boolean } = {},
+) {
   let ids = { routeId: "", poolId: "", targetId: "" };
   await writeRevision(db, async (tx) => {
     const pool = await tx.pool.create({
@@ -49,6 +56,9 @@ export async function routeTo(db: Db, name: string, pathPrefix: string, url: str
       },
       select: { id: true },
     });
+    if (options.cached) {
+      await tx.cacheRule.create({ data: { routeId: route.id, enabled: true, keyQuery: "all" } });
+    }
     ids = { routeId: route.id, poolId: pool.id, targetId: pool.targets[0]?.id ?? "" };
   });
   return ids;
