@@ -38,21 +38,36 @@ $$;
 -- Element-wise sum of count arrays, for downsampling rollups.
 CREATE AGGREGATE traffic_sum_counts(BIGINT[]) (SFUNC = traffic_add_counts, STYPE = BIGINT[], INITCOND = '{}');
 
+-- `coalesce(sum(<element>), 0), …` for positions 1 to `count`; `element` has a %s for the position.
+CREATE FUNCTION traffic_positional_sums(element TEXT, count INTEGER) RETURNS TEXT
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(string_agg(format('coalesce(sum(%s), 0)', format(element, i)), ', ' ORDER BY i), '')
+  FROM generate_series(1, count) AS i
+$$;
+
 -- The statement that adds `source` (rows shaped like traffic_rollups, plus `sign`: 1 to add, -1 to
--- take away) to every summary level. Arrays are summed position by position up to the given lengths.
+-- take away) to every summary level: summed into 5-minute buckets first, then those into each level
+-- (every level is a multiple of 5 minutes). Arrays are summed position by position up to the given lengths.
 CREATE FUNCTION traffic_summaries_add_sql(source TEXT, latency_count INTEGER, cause_count INTEGER) RETURNS TEXT
 LANGUAGE sql IMMUTABLE AS $$
   SELECT format($statement$
     INSERT INTO traffic_summaries AS s (bucket_seconds, bucket_start, node_id, route_id, pool_id, status_class,
       requests, errors, error_causes, bytes_out, bytes_saved, cache_hits, cache_misses, latency_buckets)
-    SELECT level.seconds, date_bin(make_interval(secs => level.seconds), c.bucket_start, TIMESTAMP '1970-01-01'),
-      c.node_id, c.route_id, c.pool_id, c.status_class,
-      sum(c.sign * c.requests), sum(c.sign * c.errors), ARRAY[%s]::BIGINT[], sum(c.sign * c.bytes_out),
-      coalesce(sum(c.sign * c.bytes_out) FILTER (WHERE c.cache_status IN ('hit', 'stale', 'revalidated')), 0),
-      coalesce(sum(c.sign * c.requests) FILTER (WHERE c.cache_status IN ('hit', 'revalidated')), 0),
-      coalesce(sum(c.sign * c.requests) FILTER (WHERE c.cache_status = 'miss'), 0),
-      ARRAY[%s]::BIGINT[]
-    FROM (%s) AS c CROSS JOIN (VALUES (300), (900), (3600), (21600), (86400)) AS level(seconds)
+    SELECT level.seconds, date_bin(make_interval(secs => level.seconds), f.bucket_start, TIMESTAMP '1970-01-01'),
+      f.node_id, f.route_id, f.pool_id, f.status_class, sum(f.requests), sum(f.errors), ARRAY[%s]::BIGINT[],
+      sum(f.bytes_out), sum(f.bytes_saved), sum(f.cache_hits), sum(f.cache_misses), ARRAY[%s]::BIGINT[]
+    FROM (
+      SELECT date_bin(INTERVAL '5 minutes', c.bucket_start, TIMESTAMP '1970-01-01') AS bucket_start,
+        c.node_id, c.route_id, c.pool_id, c.status_class,
+        sum(c.sign * c.requests) AS requests, sum(c.sign * c.errors) AS errors, ARRAY[%s]::BIGINT[] AS error_causes,
+        sum(c.sign * c.bytes_out) AS bytes_out,
+        coalesce(sum(c.sign * c.bytes_out) FILTER (WHERE c.cache_status IN ('hit', 'stale', 'revalidated')), 0) AS bytes_saved,
+        coalesce(sum(c.sign * c.requests) FILTER (WHERE c.cache_status IN ('hit', 'revalidated')), 0) AS cache_hits,
+        coalesce(sum(c.sign * c.requests) FILTER (WHERE c.cache_status = 'miss'), 0) AS cache_misses,
+        ARRAY[%s]::BIGINT[] AS latency_buckets
+      FROM (%s) AS c
+      GROUP BY 1, 2, 3, 4, 5
+    ) AS f CROSS JOIN (VALUES (300), (900), (3600), (21600), (86400)) AS level(seconds)
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (bucket_seconds, bucket_start, node_id, route_id, pool_id, status_class) DO UPDATE SET
@@ -65,10 +80,10 @@ LANGUAGE sql IMMUTABLE AS $$
       cache_misses = s.cache_misses + excluded.cache_misses,
       latency_buckets = traffic_add_counts(s.latency_buckets, excluded.latency_buckets)
     $statement$,
-    (SELECT coalesce(string_agg(format('coalesce(sum(c.sign * c.error_causes[%s]), 0)', i), ', ' ORDER BY i), '')
-     FROM generate_series(1, cause_count) AS i),
-    (SELECT coalesce(string_agg(format('coalesce(sum(c.sign * c.latency_buckets[%s]), 0)', i), ', ' ORDER BY i), '')
-     FROM generate_series(1, latency_count) AS i),
+    traffic_positional_sums('f.error_causes[%s]', cause_count),
+    traffic_positional_sums('f.latency_buckets[%s]', latency_count),
+    traffic_positional_sums('c.sign * c.error_causes[%s]', cause_count),
+    traffic_positional_sums('c.sign * c.latency_buckets[%s]', latency_count),
     source)
 $$;
 
