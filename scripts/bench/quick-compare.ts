@@ -10,6 +10,7 @@
  *   npm run build -w apps/proxy
  *   npx tsx scripts/bench/quick-compare.ts [--path /1k] [--connections 64] [--rounds 3]
  *     [--duration 5] [--workers 1] [--bundle before=/tmp/main-before.mjs --bundle after=apps/proxy/dist/main.mjs]
+ *     [--node-flags="--cpu-prof --cpu-prof-dir=/tmp/profiles"]   (workers inherit them: a profile per process)
  */
 import { randomUUID } from "node:crypto";
 import { execFile } from "node:child_process";
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "1" },
     bundle: { type: "string", multiple: true, default: ["concierge=apps/proxy/dist/main.mjs"] },
     metrics: { type: "string", default: "on" },
+    "node-flags": { type: "string", default: "" },
   },
 });
 const settings = {
@@ -130,7 +132,8 @@ async function startBundle(cleanup: Cleanup, name: string, bundle: string, origi
     LOG_LEVEL: "warn",
   };
   delete env.DATABASE_URL;
-  const node = startProcess(cleanup, name, process.execPath, [resolve(ROOT, bundle)], { cwd: ROOT, env });
+  const nodeFlags = values["node-flags"].split(" ").filter((flag) => flag !== "");
+  const node = startProcess(cleanup, name, process.execPath, [...nodeFlags, resolve(ROOT, bundle)], { cwd: ROOT, env });
   await waitFor(
     `${name} to serve its configuration`,
     async () => {

@@ -98,20 +98,20 @@ function answer(
 ): Promise<void> | undefined {
   const route = guardAndRoute(req, ctx, deps, options);
   const local = applyEdgePolicies(req, ctx, route);
-  if (local instanceof Promise) {
-    return local.then((decided) => (decided ? sendLocal(req, res, decided, ctx, deps) : forward(req, res, ctx, route, deps)));
-  }
-  return local ? sendLocal(req, res, local, ctx, deps) : forward(req, res, ctx, route, deps);
+  if (local instanceof Promise) return local.then((decided) => sendLocalOrForward(decided, req, res, ctx, route, deps));
+  return sendLocalOrForward(local, req, res, ctx, route, deps);
 }
 
-/** The proxy's own answer (a refusal, a redirect, maintenance). */
-function sendLocal(
+/** The proxy's own answer when the edge gave one (a refusal, a redirect, maintenance); else to the cache or the origin. */
+function sendLocalOrForward(
+  local: ProxyResponse | undefined,
   req: IncomingMessage,
   res: ServerResponse,
-  local: ProxyResponse,
   ctx: RequestContext,
+  route: CompiledRoute,
   deps: PipelineDeps,
 ): Promise<void> | undefined {
+  if (local === undefined) return forward(req, res, ctx, route, deps);
   // The body this request may carry is not read: the connection cannot be reused after it.
   if (hasUnreadBody(req)) ctx.closeConnection = true;
   return sendResponse(res, local, ctx, deps.via);

@@ -50,7 +50,7 @@ function canonicalEscapes(path: string): string {
 }
 
 function hasDotSegment(path: string): boolean {
-  return /\/\.\.?(?:\/|$)/.test(path);
+  return path.includes("/.") && /\/\.\.?(?:\/|$)/.test(path);
 }
 
 function removeDotSegments(path: string): string {

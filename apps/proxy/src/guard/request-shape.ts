@@ -37,7 +37,8 @@ const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)/i;
 function readTarget(url: string, hostHeader: string | undefined, ctx: RequestContext): void {
   let pathAndQuery = url;
   let authority = hostHeader ?? "";
-  const absolute = ABSOLUTE_FORM.exec(url);
+  // Origin-form (`/path`), the usual target, cannot be absolute-form.
+  const absolute = url.charCodeAt(0) === 0x2f ? null : ABSOLUTE_FORM.exec(url);
   if (absolute) {
     authority = absolute[1] ?? "";
     if (authority === "" || authority.includes("@")) {
