@@ -30,18 +30,21 @@ async function withMaintenanceClient(serverUrl: string, run: (client: pg.Client)
   }
 }
 
+/** Drops `name` on the server of `serverUrl` if it is there, whoever is connected to it. */
+export function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  return withMaintenanceClient(serverUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => {}),
+  );
+}
+
 export async function openBenchDatabase(cleanup: Cleanup, dataDir: string): Promise<BenchDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   let database: BenchDatabase;
   if (serverUrl) {
     const name = `concierge_bench_${process.pid}`;
-    await withMaintenanceClient(serverUrl, async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.query(`CREATE DATABASE ${name}`);
-    });
-    cleanup.defer(`database ${name}`, () =>
-      withMaintenanceClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => {})),
-    );
+    await dropDatabase(serverUrl, name);
+    await withMaintenanceClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`).then(() => {}));
+    cleanup.defer(`database ${name}`, () => dropDatabase(serverUrl, name));
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     const opened = await openDatabase({ databaseUrl: url.href, dataDir });

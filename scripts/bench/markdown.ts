@@ -1,6 +1,7 @@
 /** docs/benchmark.md from a report: the method, the tables and each target met or missed, with by how much. */
 import {
   casesTable,
+  historyQueryTable,
   metricsTable,
   openLoopTable,
   propagationTable,
@@ -75,7 +76,9 @@ export function toMarkdown(report: BenchReport): string {
     "",
     "## Machine and settings",
     "",
-    `- Date: ${report.date}; 1-minute load average at start: ${report.loadAverageAtStart.toFixed(1)}`,
+    `- Date: ${report.date}; 1-minute load average at start: ${report.loadAverageAtStart.toFixed(1)}` +
+      (report.loadAverageAtEnd === undefined ? "" : `, at the end: ${report.loadAverageAtEnd.toFixed(1)}`) +
+      ` (above ${machine.cpus}, other work shared the machine)`,
     `- CPU: ${machine.cpus} × ${machine.cpuModel}; Node ${machine.node}, ${machine.nginx}, ${machine.wrk}; database: ${machine.database}`,
     `- Cases: ${settings.cases.join(", ")}; connections: ${settings.connections.join(", ")}; workers: ${settings.workers.join(", ")}`,
     `- ${settings.rounds} interleaved round(s) × ${settings.durationSeconds} s per side and case after a ${settings.warmUpSeconds} s warm-up;` +
@@ -134,6 +137,17 @@ export function toMarkdown(report: BenchReport): string {
       "each timed from the commit returning until both nodes' `/readyz` report the new revision. Target: p99 < 100 ms.",
       "",
       propagationTable(report.propagation),
+    );
+  }
+  if (report.historyQuery) {
+    sections.push(
+      "",
+      "## Traffic history query",
+      "",
+      "A throwaway database seeded with traffic history at the default retention (`scripts/bench/history-query.ts`);",
+      "the dashboard's history views timed through the API's own query code.",
+      "",
+      historyQueryTable(report.historyQuery),
     );
   }
   sections.push("", ...METHOD);

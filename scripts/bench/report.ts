@@ -1,4 +1,5 @@
 /** The benchmark's results as data (`.bench/latest.json`) and as the tables of the console and docs/benchmark.md. */
+import type { HistoryQueryReport } from "./history-query.ts";
 import type { OpenLoopResult } from "./open-loop.ts";
 import type { PropagationResult } from "./propagation.ts";
 import type { BenchSettings, CaseName } from "./settings.ts";
@@ -74,6 +75,8 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; node: string; nginx: string; wrk: string; database: string };
   /** 1-minute load average when the run started: above the core count, other work shared the machine. */
   loadAverageAtStart: number;
+  /** The same when the measurements ended. */
+  loadAverageAtEnd?: number;
   settings: Omit<BenchSettings, "propagationOnly">;
   spread: Array<CaseKey & Record<Side, RoundsSpread>>;
   upstream: Array<CaseKey & Record<Side, UpstreamReuse>>;
@@ -82,7 +85,7 @@ export interface BenchReport {
   originLoad: Array<CaseKey & Record<Side, number>>;
   metrics: MetricsComparison[];
   propagation?: PropagationResult;
-  historyQuery?: unknown;
+  historyQuery?: HistoryQueryReport;
 }
 
 export const TARGETS = {
@@ -252,4 +255,18 @@ export function propagationTable(result: PropagationResult): string {
       ],
     ],
   );
+}
+
+export function historyQueryTable(result: HistoryQueryReport): string {
+  const { volume } = result;
+  const summary =
+    `${volume.routes} routes × ${volume.targets / volume.routes} targets, ${volume.nodes} nodes: ` +
+    `${number(volume.minuteRows)} minute rollups (${volume.minuteDays} days) and ${number(volume.hourRows)} hour rollups (to day ${volume.hourDays}); ` +
+    `${result.repeats} timed runs per view; one node's minute batch (${result.minuteBatch.rows} rows) written in ` +
+    `p50 ${ms(result.minuteBatch.p50Ms)} ms, max ${ms(result.minuteBatch.maxMs)} ms.`;
+  return `${summary}\n\n${table(
+    ["view", "step", "cells", "p50 (ms)", "p99 (ms)", "max (ms)"],
+    ["---", "---:", "---:", "---:", "---:", "---:"],
+    result.views.map((view) => [view.name, `${view.stepSeconds} s`, number(view.cells), ms(view.p50Ms), ms(view.p99Ms), ms(view.maxMs)]),
+  )}`;
 }

@@ -14,7 +14,8 @@ import { request } from "undici";
 
 import { createCleanup, type Cleanup } from "./cleanup.ts";
 import { configureThroughApi, startProxyNode, startWeb, type BenchConfig } from "./concierge.ts";
-import { openBenchDatabase } from "./database.ts";
+import { dropDatabase, openBenchDatabase } from "./database.ts";
+import { benchmarkHistoryQuery } from "./history-query.ts";
 import { toMarkdown } from "./markdown.ts";
 import { samplePeakMemory } from "./memory.ts";
 import { startNginx } from "./nginx.ts";
@@ -24,6 +25,7 @@ import { measurePropagation } from "./propagation.ts";
 import {
   casesTable,
   compareMetrics,
+  historyQueryTable,
   median,
   metricsTable,
   openLoopTable,
@@ -152,9 +154,9 @@ async function interleaved<K extends string>(
   return rounds;
 }
 
-async function warmUp(origins: Origins, servers: Server[], name: CaseName): Promise<void> {
-  for (const server of servers)
-    await closedLoop(origins, server, CASES[name], Math.max(...settings.connections), settings.warmUpSeconds);
+/** Fills the caches and opens the upstream connections the case will use, so the rounds see steady load. */
+async function warmUp(origins: Origins, servers: Server[], key: CaseKey): Promise<void> {
+  for (const server of servers) await closedLoop(origins, server, CASES[key.name], key.connections, settings.warmUpSeconds);
 }
 
 async function measureCase(origins: Origins, servers: Record<Side, Server>, key: CaseKey, report: BenchReport): Promise<void> {
@@ -194,7 +196,7 @@ async function measureCase(origins: Origins, servers: Record<Side, Server>, key:
 
 /** Concierge with metrics on and off, same case, interleaved: the cost of recording. */
 async function measureMetricsCost(origins: Origins, servers: Record<"on" | "off", Server>, key: CaseKey, report: BenchReport): Promise<void> {
-  await warmUp(origins, [servers.off], key.name);
+  await warmUp(origins, [servers.on, servers.off], key);
   const rounds = await interleaved(origins, servers, key);
   const comparison = compareMetrics(key, rounds.on.spread(), rounds.off.spread());
   report.metrics.push(comparison);
@@ -229,9 +231,11 @@ async function measureWorkers(
     say(`${workers} worker(s): both sides answer the cached paths from their caches`);
 
     for (const name of settings.cases) {
-      await warmUp(context.origins, [nginx, concierge], name);
-      for (const connections of settings.connections)
-        await measureCase(context.origins, servers, { name, connections, workers }, report);
+      for (const connections of settings.connections) {
+        const key = { name, connections, workers };
+        await warmUp(context.origins, [nginx, concierge], key);
+        await measureCase(context.origins, servers, key, report);
+      }
     }
 
     const metricsCases = settings.cases.filter((name) => METRICS_CASES.includes(name));
@@ -270,6 +274,7 @@ function printTables(report: BenchReport): void {
   if (report.cases.length > 0) tables.push(casesTable(report), openLoopTable(report), upstreamTable(report));
   if (report.metrics.length > 0) tables.push(metricsTable(report));
   if (report.propagation) tables.push(propagationTable(report.propagation));
+  if (report.historyQuery) tables.push(historyQueryTable(report.historyQuery));
   process.stdout.write(`\n${tables.join("\n\n")}\n\nwritten: docs/benchmark.md, .bench/latest.json\n`);
 }
 
@@ -323,6 +328,17 @@ async function main(cleanup: Cleanup): Promise<void> {
     originUrl: origins.urls[0]!,
   });
 
+  if (settings.historyQuery) {
+    say("history query: seeding a throwaway database with traffic history and timing the dashboard's views");
+    // It drops its database when it finishes; this covers a run stopped while it seeds.
+    cleanup.defer("history query database", () => dropDatabase(database.url, `concierge_history_bench_${process.pid}`));
+    report.historyQuery = await benchmarkHistoryQuery({
+      serverUrl: database.url,
+      log: (message) => say(`history query: ${message}`),
+    });
+  }
+
+  report.loadAverageAtEnd = loadavg()[0]!;
   await mkdir(outputDir, { recursive: true });
   await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(root, "docs", "benchmark.md"), toMarkdown(report));

@@ -11,8 +11,9 @@
  *   BENCH_GENERATORS                   2 open-loop generator processes
  *   BENCH_MAX_RATE     --max-rate      20000 req/s cap of the open-loop rate
  *   BENCH_CHANGES      --changes       200 config changes for propagation
+ *   BENCH_HISTORY_QUERY                on: the traffic history query at volume (off skips its minutes of seeding)
  *   --quick            1 round of 3 s, 1 worker, 64 connections, 2 s of open loop
- *   --propagation      only config propagation and the history query
+ *   --propagation      only config propagation and the history query (the rest kept from the last run)
  */
 import { parseArgs } from "node:util";
 
@@ -34,6 +35,7 @@ export interface BenchSettings {
   generators: number;
   maxRate: number;
   changes: number;
+  historyQuery: boolean;
   quick: boolean;
   propagationOnly: boolean;
 }
@@ -48,6 +50,11 @@ function list<T>(source: string, raw: string, parse: (item: string) => T): T[] {
   const items = raw.split(",").map((item) => item.trim()).filter(Boolean);
   if (items.length === 0) throw new Error(`${source} is empty`);
   return items.map(parse);
+}
+
+function onOff(source: string, raw: string): boolean {
+  if (raw === "on" || raw === "off") return raw === "on";
+  throw new Error(`${source} must be on or off, got "${raw}"`);
 }
 
 function caseName(source: string, raw: string): CaseName {
@@ -97,6 +104,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
     generators: pick(undefined, "BENCH_GENERATORS", "2", positiveInteger),
     maxRate: pick(flags["max-rate"], "BENCH_MAX_RATE", "20000", positiveInteger),
     changes: pick(flags.changes, "BENCH_CHANGES", "200", positiveInteger),
+    historyQuery: pick(undefined, "BENCH_HISTORY_QUERY", "on", onOff),
     quick,
     propagationOnly: flags.propagation ?? false,
   };
