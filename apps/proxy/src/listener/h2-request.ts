@@ -20,6 +20,11 @@ export function asPipelineRequest(req: Http2ServerRequest): IncomingMessage {
   if (authority !== undefined) headers.host = authority;
   if (!req.stream.endAfterHeaders && headers["content-length"] === undefined)
     headers["transfer-encoding"] = "chunked";
+  // The compat layer ends the body of a reset stream as if it were complete (a DATA length that
+  // contradicts Content-Length is one, RFC 9113 §8.1.1): whoever reads it must see it fail instead.
+  req.stream.once("aborted", () => {
+    if (!req.readableEnded) req.destroy(new Error("HTTP/2 stream reset before its body ended"));
+  });
   // An own property shadows the compat layer's getter; method and URL still read the originals.
   Object.defineProperty(req, "headers", { value: headers, enumerable: true });
   return req as unknown as IncomingMessage;

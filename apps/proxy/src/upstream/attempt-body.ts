@@ -33,6 +33,11 @@ export function createAttemptBody(source: Readable): Readable {
         attempt.push(null);
         return;
       }
+      // A body that failed before anyone read it (a reset HTTP/2 stream) emits nothing more.
+      if (source.destroyed) {
+        attempt.destroy(source.errored ?? new Error("request body closed before its end"));
+        return;
+      }
       source.on("data", onData);
       source.once("end", onEnd);
       source.once("error", onError);
