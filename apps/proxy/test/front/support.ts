@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 
 import { ConfigSnapshotSchema, type ConfigSnapshot } from "@concierge/config/snapshot";
 import { pino } from "pino";
@@ -126,6 +126,12 @@ export async function rawExchange(port: number, request: string, waitMs = 2_000)
   const socket = connect(port, "127.0.0.1");
   socket.on("error", () => {});
   await once(socket, "connect");
+  return exchangeOn(socket, request, waitMs);
+}
+
+/** `rawExchange` on a socket already connected (a TLS one, say). */
+export async function exchangeOn(socket: Socket, request: string, waitMs = 2_000): Promise<RawExchange> {
+  socket.on("error", () => {});
   let text = "";
   socket.setEncoding("latin1");
   socket.on("data", (chunk: string) => {

@@ -17,7 +17,7 @@ import {
   type CertificateStore,
   type ServingCertificate,
 } from "../../../src/tls/certificate-store.ts";
-import { PSEUDONYM, type RawExchange } from "../../front/support.ts";
+import { exchangeOn, PSEUDONYM, type RawExchange } from "../../front/support.ts";
 import type { IssuedCertificate } from "./issue-certificate.ts";
 
 export interface TlsProxy {
@@ -124,22 +124,11 @@ export async function h2Request(
   return { headers: answerHeaders, body: Buffer.concat(chunks).toString() };
 }
 
-/** `rawExchange` of the plain suite over TLS (ALPN http/1.1): raw bytes in, the answer until the proxy closes or 2 s pass. */
+/** `rawExchange` of the plain suite over TLS (ALPN http/1.1). */
 export async function rawTlsExchange(
   port: number,
   request: string,
   waitMs = 2_000,
 ): Promise<RawExchange> {
-  const socket = await handshake(port, { servername: "shop.test" });
-  socket.on("error", () => {});
-  let text = "";
-  socket.setEncoding("latin1");
-  socket.on("data", (chunk: string) => (text += chunk));
-  socket.write(request);
-  const closed = await Promise.race([
-    once(socket, "close").then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), waitMs).unref()),
-  ]);
-  socket.destroy();
-  return { text, closed };
+  return exchangeOn(await handshake(port, { servername: "shop.test" }), request, waitMs);
 }
