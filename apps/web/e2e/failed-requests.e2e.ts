@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { BrowserContext } from "playwright-core";
+import type { TrafficResponse } from "@concierge/config/traffic";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { waitFor } from "../../proxy/test/control/support/wait-for.ts";
@@ -16,11 +17,17 @@ let dashboard: DashboardUnderTest;
 let context: BrowserContext | undefined;
 let node: RunningNode | undefined;
 let dataDir: string | undefined;
+let deadTargetId: string;
 
 beforeAll(async () => {
   await buildProxyBundle();
   dashboard = await startDashboardUnderTest();
-  await routeTo(dashboard.database.db, "checkout", "/checkout", `http://127.0.0.1:${await closedPort()}`);
+  ({ targetId: deadTargetId } = await routeTo(
+    dashboard.database.db,
+    "checkout",
+    "/checkout",
+    `http://127.0.0.1:${await closedPort()}`,
+  ));
   dataDir = await mkdtemp(join(tmpdir(), "concierge-failed-requests-e2e-"));
   node = await startNode({
     DATABASE_URL: dashboard.database.url,
@@ -50,11 +57,18 @@ describe("traffic history: recent failed requests", () => {
       15_000,
     );
 
+    await waitFor(
+      "the failure's rollup",
+      async () => (await dashboard.database.db.trafficRollup.count({ where: { nodeId: NODE_ID, targetId: deadTargetId } })) > 0,
+      15_000,
+    );
+
     context = await dashboard.browser.browser.newContext();
     const page = await context.newPage();
     await dashboard.signIn(page, VIEWER);
     await page.goto(`${dashboard.origin}/traffic?range=1h`);
 
+    await page.getByText("Failed requests in this range: could not connect 1.").waitFor();
     const row = page.getByTestId("request-sample");
     await row.waitFor();
     expect(await row.count()).toBe(1);
@@ -71,5 +85,16 @@ describe("traffic history: recent failed requests", () => {
     // Nothing was slow: the other tab says so.
     await page.getByRole("tab", { name: "Slow" }).click();
     await page.getByTestId("request-samples-empty").waitFor();
+
+    // The same failure in the traffic history, by cause.
+    const range = new URLSearchParams({
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+      groupBy: "target",
+    });
+    const history = (await (await page.request.get(`${dashboard.origin}/api/v1/traffic?${range}`)).json()) as TrafficResponse;
+    const target = history.series.find((series) => series.key === deadTargetId);
+    const causes = target?.points.map((point) => point.errorCauses.connect_failed ?? 0);
+    expect(causes?.reduce((sum, count) => sum + count, 0)).toBe(1);
   }, 120_000);
 });

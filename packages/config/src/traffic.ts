@@ -103,6 +103,7 @@ export const TrafficPointSchema = z.object({
   requests: z.number(),
   /** 5xx answers. */
   errors: z.number(),
+  errorCauses: ErrorCauseCountsSchema,
   bytesOut: z.number(),
   bytesSaved: z.number(),
   cacheHits: z.number(),

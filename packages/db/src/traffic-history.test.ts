@@ -215,8 +215,8 @@ function expectedCells(rows: readonly RollupRow[], filter: TrafficFilter): Expec
 const sortCells = <Cell extends TrafficCell>(cells: Cell[]) =>
   cells.sort((a, b) => a.key.localeCompare(b.key) || a.slot - b.slot);
 
-const asQueried = ({ errorCauses, ...cell }: ExpectedCell): TrafficCell => {
-  expect(errorCauses).toHaveLength(ERROR_CAUSE_COUNT);
+const asQueried = (cell: ExpectedCell): TrafficCell => {
+  expect(cell.errorCauses).toHaveLength(ERROR_CAUSE_COUNT);
   return cell;
 };
 

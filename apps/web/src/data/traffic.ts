@@ -2,6 +2,7 @@ import { LATENCY_BUCKET_COUNT, summarizeLatency } from "@concierge/config/realti
 import {
   TrafficQuerySchema,
   chooseTrafficStep,
+  toErrorCauseCounts,
   type TrafficPoint,
   type TrafficQuery,
   type TrafficResponse,
@@ -78,6 +79,7 @@ function toPoint(slot: number, slots: Map<number, TrafficCell>): TrafficPoint {
     t: new Date(slot * 1000).toISOString(),
     requests: cell?.requests ?? 0,
     errors: cell?.errors ?? 0,
+    errorCauses: toErrorCauseCounts(cell?.errorCauses ?? []),
     bytesOut: cell?.bytesOut ?? 0,
     bytesSaved: cell?.bytesSaved ?? 0,
     cacheHits: cell?.cacheHits ?? 0,

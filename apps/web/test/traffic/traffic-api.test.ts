@@ -54,6 +54,8 @@ beforeAll(async () => {
       statusClass: "5xx",
       requests: 5,
       errors: 5,
+      // Indexed as ERROR_CAUSES: 3 origin 5xx, 2 connect failures.
+      errorCauses: [3, 2],
       latencyBuckets: buckets({ 6: 5 }),
     }),
     row({
@@ -102,6 +104,7 @@ describe("GET /api/v1/traffic", () => {
     expect(first).toMatchObject({
       t: T0.toISOString(),
       errors: 0,
+      errorCauses: {},
       bytesOut: 1_000,
       cacheMisses: 100,
       cacheHits: 0,
@@ -115,6 +118,7 @@ describe("GET /api/v1/traffic", () => {
     expect(routeA?.points[1]).toMatchObject({
       requests: 15,
       errors: 5,
+      errorCauses: { origin_5xx: 3, connect_failed: 2 },
       cacheHits: 10,
       bytesSaved: 1_000,
     });

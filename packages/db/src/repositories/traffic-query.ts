@@ -1,5 +1,5 @@
 import { LATENCY_BUCKET_COUNT } from "@concierge/config/realtime";
-import type { TrafficGroupBy } from "@concierge/config/traffic";
+import { ERROR_CAUSE_COUNT, type TrafficGroupBy } from "@concierge/config/traffic";
 
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { Db } from "../client.ts";
@@ -43,6 +43,8 @@ export interface TrafficCell {
   slot: number;
   requests: number;
   errors: number;
+  /** Failed requests per cause, indexed as ERROR_CAUSES. */
+  errorCauses: number[];
   bytesOut: number;
   bytesSaved: number;
   cacheHits: number;
@@ -129,11 +131,12 @@ const positionalSums = (column: string, count: number) =>
     `ARRAY[${Array.from({ length: count }, (_, index) => `coalesce(sum(${column}[${index + 1}]), 0)`).join(", ")}]::float8[]`,
   );
 const LATENCY_SUMS = positionalSums("latency_buckets", LATENCY_BUCKET_COUNT);
+const CAUSE_SUMS = positionalSums("error_causes", ERROR_CAUSE_COUNT);
 
 const SUMMARY_COUNTERS = Prisma.raw(
-  "requests, errors, bytes_out, bytes_saved, cache_hits, cache_misses, latency_buckets",
+  "requests, errors, error_causes, bytes_out, bytes_saved, cache_hits, cache_misses, latency_buckets",
 );
-const ROLLUP_COUNTERS = Prisma.sql`requests, errors, bytes_out,
+const ROLLUP_COUNTERS = Prisma.sql`requests, errors, error_causes, bytes_out,
   CASE WHEN cache_status = ANY(${FROM_CACHE}::text[]) THEN bytes_out ELSE 0 END,
   CASE WHEN cache_status = ANY(${CACHE_HITS}::text[]) THEN requests ELSE 0 END,
   CASE WHEN cache_status = 'miss' THEN requests ELSE 0 END,
@@ -172,11 +175,11 @@ export async function queryTraffic(db: Db, filter: TrafficFilter): Promise<Traff
 
   return db.$queryRaw<TrafficCell[]>`
     SELECT key, extract(epoch FROM ${slot})::float8 AS slot,
-      sum(requests)::float8 AS requests, sum(errors)::float8 AS errors,
+      sum(requests)::float8 AS requests, sum(errors)::float8 AS errors, ${CAUSE_SUMS} AS "errorCauses",
       sum(bytes_out)::float8 AS "bytesOut", sum(bytes_saved)::float8 AS "bytesSaved",
       sum(cache_hits)::float8 AS "cacheHits", sum(cache_misses)::float8 AS "cacheMisses",
       ${LATENCY_SUMS} AS latency
-    FROM (${rows}) AS rows (key, bucket_start, requests, errors, bytes_out, bytes_saved,
+    FROM (${rows}) AS rows (key, bucket_start, requests, errors, error_causes, bytes_out, bytes_saved,
       cache_hits, cache_misses, latency_buckets)
     GROUP BY 1, 2`;
 }

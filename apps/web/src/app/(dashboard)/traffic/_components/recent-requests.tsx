@@ -1,8 +1,10 @@
 "use client";
 
 import {
+  ERROR_CAUSES,
   REQUEST_SAMPLE_KINDS,
   type ErrorCause,
+  type ErrorCauseCounts,
   type RequestSampleKind,
   type RequestSampleList,
 } from "@concierge/config/traffic";
@@ -10,7 +12,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { fetchJson } from "../../../../client/fetch-json.ts";
-import { formatMs } from "../../../../components/charts/format.ts";
+import { formatCount, formatMs } from "../../../../components/charts/format.ts";
 import { Panel } from "../../../../components/charts/panel.tsx";
 
 /** The newest this many samples of the range are shown. */
@@ -40,7 +42,7 @@ const requestSampleKeys = {
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
 
 /** The sampled slow or failed requests of the chosen range: which requests went wrong, not only how many. */
-export function RecentRequests({ from, to }: { from: Date; to: Date }) {
+export function RecentRequests({ from, to, causes }: { from: Date; to: Date; causes: ErrorCauseCounts }) {
   const [kind, setKind] = useState<RequestSampleKind>("failed");
   const range = { from: from.toISOString(), to: to.toISOString() };
   const samples = useQuery({
@@ -53,6 +55,7 @@ export function RecentRequests({ from, to }: { from: Date; to: Date }) {
     placeholderData: (previous) => previous,
   });
   const listed = samples.data?.samples ?? [];
+  const counted = ERROR_CAUSES.filter((cause) => (causes[cause] ?? 0) > 0);
 
   const tabs = (
     <div role="tablist" aria-label="Which requests" className="flex gap-1 text-xs">
@@ -73,8 +76,15 @@ export function RecentRequests({ from, to }: { from: Date; to: Date }) {
 
   return (
     <Panel title="Recent slow and failed requests" actions={tabs}>
+      <p className="mb-2 text-sm text-slate-700 dark:text-slate-300" data-testid="failure-causes">
+        {counted.length === 0
+          ? "No failed requests in this range."
+          : `Failed requests in this range: ${counted
+              .map((cause) => `${CAUSE_LABELS[cause]} ${formatCount(causes[cause] ?? 0)}`)
+              .join(" · ")}.`}
+      </p>
       <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
-        A sample: each proxy worker keeps a few of each kind per second, path without its query string.
+        Below, a sample: each proxy worker keeps a few of each kind per second, path without its query string.
       </p>
       {samples.isPending && <p className="text-sm text-slate-600 dark:text-slate-400">Loading…</p>}
       {samples.isError && (

@@ -1,4 +1,4 @@
-import type { TrafficPoint, TrafficResponse } from "@concierge/config/traffic";
+import type { ErrorCause, ErrorCauseCounts, TrafficPoint, TrafficResponse } from "@concierge/config/traffic";
 import type uPlot from "uplot";
 
 import { orGap } from "../../../../components/charts/traffic-ratios.ts";
@@ -21,6 +21,19 @@ export const METRICS = {
   bytesOut: (point) => point.bytesOut,
   bytesSaved: (point) => point.bytesSaved,
 } satisfies Record<string, PointMetric>;
+
+/** Failed requests of the whole range by cause, every series and step added up. */
+export function causeTotals(response: TrafficResponse): ErrorCauseCounts {
+  const totals: ErrorCauseCounts = {};
+  for (const series of response.series) {
+    for (const point of series.points) {
+      for (const [cause, count] of Object.entries(point.errorCauses) as Array<[ErrorCause, number]>) {
+        totals[cause] = (totals[cause] ?? 0) + count;
+      }
+    }
+  }
+  return totals;
+}
 
 /** The busiest series first, cut to what a chart can show. */
 export function chartedSeries(response: TrafficResponse): TrafficResponse["series"] {

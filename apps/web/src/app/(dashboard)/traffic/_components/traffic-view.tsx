@@ -21,7 +21,7 @@ import {
   trafficViewSearch,
   type TrafficView as View,
 } from "./traffic-range.ts";
-import { chartedSeries, metricColumns, METRICS, type PointMetric } from "./traffic-series.ts";
+import { causeTotals, chartedSeries, metricColumns, METRICS, type PointMetric } from "./traffic-series.ts";
 
 const PERCENTILES = { p50: METRICS.p50, p95: METRICS.p95, p99: METRICS.p99 } as const;
 /** Config changes are marked from the newest audit entries; older ones are not looked up. */
@@ -176,7 +176,7 @@ export function TrafficView({ initialView }: { initialView: View }) {
           <TimeSeriesChart title={`Bytes served from cache${per}`} {...charts.saved} window={window} markers={markers} />
         </div>
       </Panel>
-      <RecentRequests from={from} to={to} />
+      <RecentRequests from={from} to={to} causes={history.data ? causeTotals(history.data) : {}} />
       <p className="text-xs text-slate-600 dark:text-slate-400">
         Times are shown in your browser&apos;s time zone.
       </p>
