@@ -5,7 +5,7 @@
  * from the range as the API does, then `queryTraffic`). Also times one node's minute batch through
  * `writeRollups`, which now maintains the summaries too.
  *
- * `node --import tsx scripts/bench/history-query.ts [--hour-days 90] [--repeats 20]`
+ * `node --import tsx scripts/bench/history-query.ts [--hour-days 90] [--repeats 20] [--json] [--keep]`
  * (`npm run bench:history`); the database server is TEST_DATABASE_URL's or DATABASE_URL's.
  */
 import { pathToFileURL } from "node:url";
@@ -34,6 +34,8 @@ export interface HistoryQueryOptions {
   hourDays?: number;
   /** Timed runs of each view, after two untimed ones. */
   repeats?: number;
+  /** Leaves the seeded database in place (its name is logged), to look at plans afterwards. */
+  keepDatabase?: boolean;
   log?: (message: string) => void;
 }
 
@@ -382,9 +384,11 @@ export async function benchmarkHistoryQuery(
       await db.$disconnect();
     }
   } finally {
-    await withServer(options.serverUrl, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-    );
+    if (options.keepDatabase) log(`kept database ${name}`);
+    else
+      await withServer(options.serverUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      );
   }
 }
 
@@ -419,6 +423,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       "hour-days": { type: "string", default: "30" },
       repeats: { type: "string", default: "20" },
       json: { type: "boolean", default: false },
+      keep: { type: "boolean", default: false },
     },
   });
   const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
@@ -445,6 +450,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     serverUrl,
     hourDays,
     repeats,
+    keepDatabase: values.keep,
     log: (message) => process.stderr.write(`[history] ${message}\n`),
   });
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

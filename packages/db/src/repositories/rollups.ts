@@ -76,12 +76,13 @@ export function toRollupRow(row: TrafficRollup): RollupRow {
 
 export { queryTraffic, type TrafficCell, type TrafficFilter } from "./traffic-query.ts";
 
-/** Start of the oldest minute bucket still stored (older ranges have hour buckets only); null when none. */
+/**
+ * Start of the oldest minute bucket still stored (older ranges have hour buckets only); null when
+ * none. `min()` alone lets PostgreSQL read it from the (bucket_seconds, bucket_start) index; a
+ * row-returning query prefers walking bucket_start past every hour row first.
+ */
 export async function oldestMinuteRollup(db: Db): Promise<Date | null> {
-  const row = await db.trafficRollup.findFirst({
-    where: { bucketSeconds: 60 },
-    orderBy: { bucketStart: "asc" },
-    select: { bucketStart: true },
-  });
-  return row?.bucketStart ?? null;
+  const [row] = await db.$queryRaw<Array<{ oldest: Date | null }>>`
+    SELECT min(bucket_start) AS oldest FROM traffic_rollups WHERE bucket_seconds = 60`;
+  return row?.oldest ?? null;
 }
