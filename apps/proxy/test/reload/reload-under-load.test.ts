@@ -216,6 +216,12 @@ describe("config reload under load", () => {
       expect(load.counts.failed, load.counts.errors.slice(0, 5).join("; ")).toBe(0);
       expect(answeredDuring).toBeGreaterThan(RELOADS);
 
+      // /readyz can report the last revision before the worker's log line reached our pipe.
+      const lastRevision = revisions.at(-1);
+      await node.waitForLog(
+        `the log line of revision ${lastRevision}`,
+        (line) => line.msg === "config applied" && line.revision === lastRevision,
+      );
       const applied = node.logs
         .filter((line) => line.msg === "config applied" && typeof line.revision === "number")
         .map((line) => line.revision as number)
