@@ -82,7 +82,7 @@ export function toMarkdown(report: BenchReport): string {
     `- CPU: ${machine.cpus} × ${machine.cpuModel}; Node ${machine.node}, ${machine.nginx}, ${machine.wrk}; database: ${machine.database}`,
     `- Cases: ${settings.cases.join(", ")}; connections: ${settings.connections.join(", ")}; workers: ${settings.workers.join(", ")}`,
     `- ${settings.rounds} interleaved round(s) × ${settings.durationSeconds} s per side and case after a ${settings.warmUpSeconds} s warm-up;` +
-      ` open loop ${settings.openLoopSeconds} s per side and case over ${settings.generators} generator process(es)` +
+      ` open loop ${settings.openLoopSeconds} s per side and case over ${settings.generators} generator process(es), rate capped at ${settings.maxRate} req/s` +
       (settings.quick ? " (**quick smoke run**: not for comparison)" : ""),
   ];
   if (report.cases.length > 0) {
