@@ -30,7 +30,9 @@ describe("request coalescing", () => {
       held.push(res);
     });
     const request = toRequest();
-    const pending = Array.from({ length: concurrent }, () => cache.serve(request, origin!.fetcherFor(request)));
+    const pending = Array.from({ length: concurrent }, () =>
+      Promise.resolve(cache.serve(request, origin!.fetcherFor(request))),
+    );
     await waitFor(() => held.length === 1);
     held[0]!.writeHead(200, { "cache-control": "max-age=60" });
     held[0]!.end("shared");
@@ -39,8 +41,16 @@ describe("request coalescing", () => {
     const bodies = await Promise.all(responses.map(readBody));
     expect(bodies).toEqual(Array.from({ length: concurrent }, () => "shared"));
     expect(origin.requests).toHaveLength(1);
-    expect(responses.filter((response) => response.headers["cache-status"] === "concierge; hit; detail=coalesced")).toHaveLength(concurrent - 1);
-    expect(cache.stats()).toMatchObject({ coalesced: concurrent - 1, hits: concurrent - 1, misses: 1 });
+    expect(
+      responses.filter(
+        (response) => response.headers["cache-status"] === "concierge; hit; detail=coalesced",
+      ),
+    ).toHaveLength(concurrent - 1);
+    expect(cache.stats()).toMatchObject({
+      coalesced: concurrent - 1,
+      hits: concurrent - 1,
+      misses: 1,
+    });
   });
 
   it("sends each waiter to the origin when the answer is not storable", async () => {
@@ -54,15 +64,20 @@ describe("request coalescing", () => {
       res.writeHead(200, { "cache-control": "private, max-age=60" });
       res.end(`private ${index} for ${req.headers.cookie}`);
     });
-    const requests = Array.from({ length: 5 }, (_, user) => toRequest({ headers: { cookie: `user=${user}` } }));
-    const pending = requests.map((request) => cache.serve(request, origin!.fetcherFor(request)));
+    const requests = Array.from({ length: 5 }, (_, user) =>
+      toRequest({ headers: { cookie: `user=${user}` } }),
+    );
+    const pending = requests.map((request) =>
+      Promise.resolve(cache.serve(request, origin!.fetcherFor(request))),
+    );
     await waitFor(() => held.length === 1);
     held[0]!.writeHead(200, { "cache-control": "private, max-age=60" });
     held[0]!.end("private 0 for user=0");
 
     const bodies = await Promise.all((await Promise.all(pending)).map(readBody));
     expect(bodies[0]).toBe("private 0 for user=0");
-    for (const [user, body] of bodies.entries()) expect(body).toMatch(new RegExp(`for user=${user}$`));
+    for (const [user, body] of bodies.entries())
+      expect(body).toMatch(new RegExp(`for user=${user}$`));
     expect(origin.requests).toHaveLength(5);
   });
 
@@ -94,9 +109,13 @@ describe("request coalescing", () => {
       res.writeHead(200, { "cache-control": "max-age=60" });
       res.end(String(req.headers.authorization));
     });
-    const requests = ["Bearer a", "Bearer b", "Bearer c"].map((authorization) => toRequest({ headers: { authorization } }));
+    const requests = ["Bearer a", "Bearer b", "Bearer c"].map((authorization) =>
+      toRequest({ headers: { authorization } }),
+    );
     const bodies = await Promise.all(
-      requests.map(async (request) => readBody(await cache.serve(request, origin!.fetcherFor(request)))),
+      requests.map(async (request) =>
+        readBody(await cache.serve(request, origin!.fetcherFor(request))),
+      ),
     );
     expect(bodies).toEqual(["Bearer a", "Bearer b", "Bearer c"]);
   });

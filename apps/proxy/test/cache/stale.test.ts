@@ -25,7 +25,10 @@ async function waitFor(condition: () => boolean, deadlineMs = 5_000): Promise<vo
   }
 }
 
-async function waitForServed(serve: () => ProxyResponse | Promise<ProxyResponse>, deadlineMs = 5_000): Promise<ProxyResponse> {
+async function waitForServed(
+  serve: () => ProxyResponse | Promise<ProxyResponse>,
+  deadlineMs = 5_000,
+): Promise<ProxyResponse> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const response = await serve();
@@ -47,10 +50,14 @@ describe("stale-while-revalidate", () => {
     clock.advanceSeconds(15);
 
     const stale = await Promise.all(
-      Array.from({ length: 5 }, () => cache.serve(request, origin!.fetcherFor(request))),
+      Array.from({ length: 5 }, () =>
+        Promise.resolve(cache.serve(request, origin!.fetcherFor(request))),
+      ),
     );
     for (const response of stale) {
-      expect(response.headers["cache-status"]).toBe("concierge; hit; detail=stale-while-revalidate");
+      expect(response.headers["cache-status"]).toBe(
+        "concierge; hit; detail=stale-while-revalidate",
+      );
       expect(response.cacheOutcome).toBe("stale");
       expect(await readBody(response)).toBe("version 0");
     }
@@ -127,7 +134,9 @@ describe("stale-if-error", () => {
   it("never serves a must-revalidate answer stale", async () => {
     const { clock, cache } = setup();
     origin = await startOrigin((_req, res, index) => {
-      res.writeHead(index === 0 ? 200 : 500, { "cache-control": "max-age=10, must-revalidate, stale-if-error=60" });
+      res.writeHead(index === 0 ? 200 : 500, {
+        "cache-control": "max-age=10, must-revalidate, stale-if-error=60",
+      });
       res.end(index === 0 ? "good" : "error");
     });
     const request = toRequest({ rule: { staleIfErrorSeconds: 60 } });
