@@ -1,7 +1,5 @@
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -16,41 +14,29 @@ import {
 } from "../../../../packages/db/test-support/fresh-database.ts";
 import { buildProxyBundle, startNode, type RunningNode } from "../control/support/start-node.ts";
 import { waitFor } from "../control/support/wait-for.ts";
+import { startOrigin, type TestOrigin } from "../upstream/support/start-origin.ts";
 import { addRoutes } from "./support/config.ts";
 
 const NODE_IDS = ["node-east", "node-west"] as const;
 const HOST = "shop.example";
 
-interface CountingOrigin {
-  url: string;
-  requests: number;
-  server: Server;
-}
-
-async function startCountingOrigin(body: string): Promise<CountingOrigin> {
-  const origin: CountingOrigin = { url: "", requests: 0, server: createServer() };
-  origin.server.on("request", (_req, res) => {
-    origin.requests++;
-    res.writeHead(200, { "cache-control": "public, max-age=600", "content-type": "text/plain" });
-    res.end(body);
-  });
-  origin.server.listen(0, "127.0.0.1");
-  await once(origin.server, "listening");
-  origin.url = `http://127.0.0.1:${(origin.server.address() as AddressInfo).port}`;
-  return origin;
-}
+/** A cacheable answer with the origin's name, so each node's cache has something to keep. */
+const cacheable = (body: string) => (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(200, { "cache-control": "public, max-age=600", "content-type": "text/plain" });
+  res.end(body);
+};
 
 let database: TestDatabase;
 let dataDirs: string[] = [];
-let shop: CountingOrigin;
-let blog: CountingOrigin;
+let shop: TestOrigin;
+let blog: TestOrigin;
 let nodes: RunningNode[] = [];
 
 beforeAll(async () => {
   [database, shop, blog] = await Promise.all([
     createTestDatabase(),
-    startCountingOrigin("shop"),
-    startCountingOrigin("blog"),
+    startOrigin(cacheable("shop")),
+    startOrigin(cacheable("blog")),
     buildProxyBundle(),
   ]);
   dataDirs = await Promise.all(NODE_IDS.map((id) => mkdtemp(path.join(tmpdir(), `concierge-${id}-`))));
@@ -58,10 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(nodes.map((node) => node.stop()));
-  for (const origin of [shop, blog]) {
-    origin?.server.closeAllConnections();
-    origin?.server.close();
-  }
+  await Promise.all([shop?.kill(), blog?.kill()]);
   await database?.drop();
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -105,7 +88,7 @@ describe("two proxy nodes on one database", () => {
       expect(await get(node, "/cart")).toMatchObject({ body: "shop", cacheStatus: expect.stringContaining("miss") });
       expect(await get(node, "/cart")).toMatchObject({ body: "shop", cacheStatus: expect.stringContaining("hit") });
     }
-    expect(shop.requests).toBe(2);
+    expect(shop.received).toHaveLength(2);
 
     const second = await addRoutes(database.db, [
       { pathPrefix: "/blog", pool: { targets: [{ url: blog.url }] }, route: { cache: { enabled: true } } },
@@ -120,7 +103,7 @@ describe("two proxy nodes on one database", () => {
       10_000,
     );
     for (const node of nodes) expect((await get(node, "/cart")).cacheStatus).toContain("miss");
-    expect(shop.requests).toBe(4);
+    expect(shop.received).toHaveLength(4);
 
     const heard = await waitFor(
       "both heartbeats to report the second revision",
