@@ -1,49 +1,27 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-
-import { hashToken } from "@concierge/db/token-hash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildProxyBundle, startNode, type RunningNode } from "../../proxy/test/control/support/start-node.ts";
+import { buildProxyBundle } from "../../proxy/test/control/support/start-node.ts";
 import { addRoutes } from "../../proxy/test/reliability/support/config.ts";
 import { startOrigin, type TestOrigin } from "../../proxy/test/upstream/support/start-origin.ts";
+import { startConnectedNode, type ConnectedNode } from "./support/connected-node.ts";
 import { EDITOR, startDashboardUnderTest, VIEWER, type DashboardUnderTest } from "./support/signed-in-dashboard.ts";
 
 const NODE_ID = "explain-e2e-node";
-const NODE_TOKEN = "node-token-for-the-explain-e2e-0123456789";
 
 let dashboard: DashboardUnderTest;
 let origin: TestOrigin;
-let dataDir: string;
-let node: RunningNode;
+let node: ConnectedNode | undefined;
 
 beforeAll(async () => {
-  [dashboard, origin, dataDir] = await Promise.all([
-    startDashboardUnderTest(),
-    startOrigin(),
-    mkdtemp(path.join(tmpdir(), "concierge-explain-e2e-")),
-    buildProxyBundle(),
-  ]);
-  const { db } = dashboard.database;
-  await db.nodeToken.create({ data: { name: "explain-e2e", tokenHash: hashToken(NODE_TOKEN) } });
-  await addRoutes(db, [{ pathPrefix: "/shop", pool: { targets: [{ url: origin.url }] } }]);
-  node = await startNode({
-    DATABASE_URL: dashboard.database.url,
-    CONCIERGE_DATA_DIR: dataDir,
-    CONCIERGE_WEB_URL: dashboard.web.baseUrl,
-    PROXY_NODE_TOKEN: NODE_TOKEN,
-    PROXY_NODE_ID: NODE_ID,
-    PROXY_WORKERS: "1",
-  });
-  await node.waitForLog("the node connected to the web", (line) => line.msg === "live metrics connected");
+  [dashboard, origin] = await Promise.all([startDashboardUnderTest(), startOrigin(), buildProxyBundle()]);
+  await addRoutes(dashboard.database.db, [{ pathPrefix: "/shop", pool: { targets: [{ url: origin.url }] } }]);
+  node = await startConnectedNode(dashboard, NODE_ID);
 }, 300_000);
 
 afterAll(async () => {
-  await node?.stop();
+  await node?.close();
   await origin?.kill();
   await dashboard?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("asking a proxy node from the dashboard", () => {

@@ -80,6 +80,7 @@ function delta(at: number, sequence: number): MetricsDelta {
     revision: 1,
     clientConnections: CLIENT_CONNECTIONS,
     inFlight: 3,
+    errorCauses: { origin_5xx: counters.errors },
     routes: [
       {
         routeId: route.id,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import type { NodeQuestionEvents } from "./node-questions.ts";
+import { ERROR_CAUSES, type ErrorCauseCounts } from "./traffic.ts";
 
 /**
  * The live contract between proxy nodes (senders), the web server (aggregator) and browsers.
@@ -102,6 +103,18 @@ export function addCounters(into: TrafficCounters, from: TrafficCounters): Traff
   return into;
 }
 
+/** Failed requests by cause in an interval, only the causes with some (`{}` in a quiet second). */
+const LiveErrorCausesSchema = z.partialRecord(z.enum(ERROR_CAUSES), count);
+
+/** Adds `from` into `into` (mutates `into`). */
+export function addErrorCauses(into: ErrorCauseCounts, from: ErrorCauseCounts): ErrorCauseCounts {
+  for (const cause of ERROR_CAUSES) {
+    const added = from[cause];
+    if (added) into[cause] = (into[cause] ?? 0) + added;
+  }
+  return into;
+}
+
 export const TargetStateSchema = z.enum(["up", "down", "ejected", "draining", "disabled"]);
 
 /** A target as a node sees it now; `newConnections` and `requests` count the interval only. */
@@ -144,6 +157,8 @@ export const MetricsDeltaSchema = z.object({
   revision: z.number().int().nullable(),
   clientConnections: count,
   inFlight: count,
+  /** Over all the node's routes: why requests failed (client_aborted included, as in ERROR_CAUSES). */
+  errorCauses: LiveErrorCausesSchema,
   routes: z.array(RouteDeltaSchema).max(10_000),
   targets: z.array(TargetLiveSchema).max(10_000),
 });
@@ -163,6 +178,7 @@ export function summarizeLatency(buckets: ArrayLike<number>): LatencySummary {
 const LiveCountersSchema = TrafficCountersSchema.extend({ latency: LatencySummarySchema });
 
 export const LiveTotalsSchema = LiveCountersSchema.extend({
+  errorCauses: LiveErrorCausesSchema,
   clientConnections: count,
   upstreamConnections: count,
   newUpstreamConnections: count,

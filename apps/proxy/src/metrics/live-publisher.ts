@@ -9,6 +9,7 @@ import {
   type ServerToNodeEvents,
   type TargetLive,
 } from "@concierge/config/realtime";
+import { ERROR_CAUSE_COUNT, toErrorCauseCounts } from "@concierge/config/traffic";
 import { io, type Socket } from "socket.io-client";
 
 import type { Logger } from "../logger.ts";
@@ -18,12 +19,16 @@ import type { TrafficInterval } from "./interval-reader.ts";
 /** Wait before reconnecting to a web that closed the socket, so a stopping web is not raced. */
 const SERVER_CLOSE_RETRY_MS = 1_000;
 
-/** The node's interval as the web's `/nodes` namespace takes it: counters per route, latency merged. */
+/**
+ * The node's interval as the web's `/nodes` namespace takes it: counters per route, latency
+ * merged, failures by cause summed over the node.
+ */
 export function toMetricsDelta(
   interval: TrafficInterval,
   options: { intervalMs: number; workers: number },
 ): MetricsDelta {
   const routes = new Map<string, RouteDelta>();
+  const errorCauses = new Array<number>(ERROR_CAUSE_COUNT).fill(0);
   for (const cell of interval.cells) {
     const key = `${cell.routeId}\n${cell.poolId}`;
     let route = routes.get(key);
@@ -70,6 +75,9 @@ export function toMetricsDelta(
     for (let bucket = 0; bucket < LATENCY_BUCKET_COUNT; bucket++) {
       route.latency[bucket] = (route.latency[bucket] ?? 0) + value(CELL.latency + bucket);
     }
+    for (let cause = 0; cause < ERROR_CAUSE_COUNT; cause++) {
+      errorCauses[cause] = (errorCauses[cause] ?? 0) + value(CELL.errorCauses + cause);
+    }
   }
   return {
     at: interval.at,
@@ -78,6 +86,7 @@ export function toMetricsDelta(
     revision: interval.revision,
     clientConnections: interval.clientConnections,
     inFlight: interval.inFlight,
+    errorCauses: toErrorCauseCounts(errorCauses),
     routes: [...routes.values()],
     targets: interval.targets,
   };

@@ -2,12 +2,14 @@ import {
   LATENCY_BUCKET_COUNT,
   LIVE_HISTORY_MS,
   addCounters,
+  addErrorCauses,
   emptyCounters,
   summarizeLatency,
   type LiveTick,
   type MetricsDelta,
   type TrafficCounters,
 } from "@concierge/config/realtime";
+import type { ErrorCauseCounts } from "@concierge/config/traffic";
 
 /** The room name and the `nodeId` of a tick summed over every node. */
 export const ALL_NODES = "all";
@@ -35,8 +37,9 @@ function addSummed(into: Summed, counters: TrafficCounters, latency: readonly nu
 }
 
 /**
- * Builds one browser tick from some nodes' deltas: counters add up over every delta given,
- * gauges come from each node's latest delta, percentiles from the merged histograms.
+ * Builds one browser tick from some nodes' deltas: counters and failures by cause add up over
+ * every delta given, gauges come from each node's latest delta, percentiles from the merged
+ * histograms.
  */
 export function buildTick(
   nodeId: string,
@@ -44,6 +47,7 @@ export function buildTick(
   at: number,
 ): LiveTick {
   const total = emptySummed();
+  const errorCauses: ErrorCauseCounts = {};
   const routes = new Map<string, Summed & { routeId: string; poolId: string; name: string }>();
   const pools = new Map<string, Summed & { poolId: string; name: string }>();
   const targets: LiveTick["targets"] = [];
@@ -60,6 +64,7 @@ export function buildTick(
     const targetTraffic = new Map<string, { requests: number; newConnections: number }>();
     for (const delta of node.deltas) {
       intervalMs = Math.max(intervalMs, delta.intervalMs);
+      addErrorCauses(errorCauses, delta.errorCauses);
       for (const route of delta.routes) {
         addSummed(total, route.counters, route.latency);
         const routeKey = `${route.routeId}\n${route.poolId}`;
@@ -120,6 +125,7 @@ export function buildTick(
     nodeId,
     totals: {
       ...withLatency(total),
+      errorCauses,
       clientConnections,
       upstreamConnections,
       newUpstreamConnections,

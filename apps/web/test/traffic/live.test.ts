@@ -160,6 +160,7 @@ describe("live traffic over socket.io", () => {
         clientConnections: 1,
       });
       expect(tick.totals.status["5xx"]).toBe(3);
+      expect(tick.totals.errorCauses).toEqual({ origin_5xx: 3 });
       expect(tick.totals.latency.p50Ms).toBeGreaterThan(1);
       expect(tick.totals.latency.p50Ms).toBeLessThanOrEqual(2);
       expect(tick.routes).toMatchObject([{ routeId: "route-1", requests: 37 }]);

@@ -12,6 +12,7 @@ import { poolKeys, routeKeys } from "../../../client/query-keys.ts";
 import { Panel } from "../../../components/charts/panel.tsx";
 import { useLiveOverview } from "../../../hooks/use-live-overview.ts";
 import { OverviewCharts } from "./overview-charts.tsx";
+import { OverviewFailureCauses } from "./overview-failure-causes.tsx";
 import { OverviewLiveBadge } from "./overview-live-badge.tsx";
 import { OverviewNodePicker } from "./overview-node-picker.tsx";
 import { OverviewStats } from "./overview-stats.tsx";
@@ -99,6 +100,7 @@ export function Overview({ initialNodeId }: { initialNodeId: string }) {
       )}
 
       <OverviewStats ticks={ticks.slice(-window.seconds)} windowLabel={window.label} />
+      <OverviewFailureCauses ticks={ticks} />
 
       <Panel title="Traffic">
         <OverviewCharts ticks={ticks} windowSeconds={window.seconds} />

@@ -3,7 +3,6 @@
 import {
   ERROR_CAUSES,
   REQUEST_SAMPLE_KINDS,
-  type ErrorCause,
   type ErrorCauseCounts,
   type RequestSampleKind,
   type RequestSampleList,
@@ -12,6 +11,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { fetchJson } from "../../../../client/fetch-json.ts";
+import { ERROR_CAUSE_LABELS } from "../../../../components/charts/error-cause-labels.ts";
 import { formatCount, formatMs } from "../../../../components/charts/format.ts";
 import { Panel } from "../../../../components/charts/panel.tsx";
 
@@ -19,19 +19,6 @@ import { Panel } from "../../../../components/charts/panel.tsx";
 const SHOWN = 50;
 
 const KIND_LABELS: Record<RequestSampleKind, string> = { failed: "Failed", slow: "Slow" };
-
-const CAUSE_LABELS: Record<ErrorCause, string> = {
-  origin_5xx: "origin answered 5xx",
-  connect_failed: "could not connect",
-  reset: "connection reset",
-  timeout: "timed out",
-  bad_response: "invalid response",
-  no_healthy_target: "no healthy target",
-  no_config: "no configuration",
-  loop_detected: "request loop",
-  internal: "proxy error",
-  client_aborted: "client left",
-};
 
 const requestSampleKeys = {
   all: ["traffic", "requests"] as const,
@@ -80,7 +67,7 @@ export function RecentRequests({ from, to, causes }: { from: Date; to: Date; cau
         {counted.length === 0
           ? "No failed requests in this range."
           : `Failed requests in this range: ${counted
-              .map((cause) => `${CAUSE_LABELS[cause]} ${formatCount(causes[cause] ?? 0)}`)
+              .map((cause) => `${ERROR_CAUSE_LABELS[cause]} ${formatCount(causes[cause] ?? 0)}`)
               .join(" · ")}.`}
       </p>
       <p className="mb-2 text-xs text-slate-600 dark:text-slate-400">
@@ -145,7 +132,7 @@ export function RecentRequests({ from, to, causes }: { from: Date; to: Date; cau
                     {sample.cause === null ? (
                       <span className="text-slate-500 dark:text-slate-400">–</span>
                     ) : (
-                      <span className="text-[#B34700] dark:text-[#FF8F4D]">{CAUSE_LABELS[sample.cause]}</span>
+                      <span className="text-[#B34700] dark:text-[#FF8F4D]">{ERROR_CAUSE_LABELS[sample.cause]}</span>
                     )}
                   </td>
                   <td className="py-2 pr-3 text-xs">{sample.cacheStatus}</td>
