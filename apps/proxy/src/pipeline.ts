@@ -24,6 +24,7 @@ import { sendResponse } from "./response/send-response.ts";
 import { applyHeaderRules } from "./router/apply-header-rules.ts";
 import { matchRoute } from "./router/match-route.ts";
 import { upstreamPath } from "./router/upstream-path.ts";
+import { ClientLink } from "./upstream/exchange.ts";
 import { forwardRequest } from "./upstream/forward.ts";
 import { forwardUpgrade } from "./upstream/websocket.ts";
 
@@ -254,7 +255,7 @@ function serve(
   deps: PipelineDeps,
 ): ProxyResponse | Promise<ProxyResponse> {
   // A shared (coalesced) origin fetch must not die with the first client that leaves.
-  const signal = route.cache.enabled ? undefined : abortWhenClientLeaves(res);
+  const client = route.cache.enabled ? undefined : watchClient(res);
   let unsentBody = body;
   const fetchOrigin: FetchOrigin = async (request) => {
     const requestBody = unsentBody;
@@ -265,7 +266,7 @@ function serve(
       headers: request.headers,
       body: requestBody,
       clientIp: ctx.clientIp,
-      signal,
+      client,
     });
     ctx.targetId = result.targetId;
     ctx.attempts += result.attempts;
@@ -297,12 +298,12 @@ function asUncached(origin: OriginResponse): ProxyResponse {
   return { statusCode: origin.statusCode, headers: origin.headers, body: origin.body, cacheOutcome: "none" };
 }
 
-function abortWhenClientLeaves(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
+function watchClient(res: ServerResponse): ClientLink {
+  const client = new ClientLink();
   res.once("close", () => {
-    if (!res.writableFinished) controller.abort(new ProxyError("CLIENT_ABORTED", "client"));
+    if (!res.writableFinished) client.leave(new ProxyError("CLIENT_ABORTED", "client"));
   });
-  return controller.signal;
+  return client;
 }
 
 /** Headers the balancer adds (a sticky cookie): Set-Cookie joins the origin's, others replace. */

@@ -19,6 +19,7 @@ import type { Readable } from "node:stream";
 import type { OriginResponse } from "../origin.ts";
 import { ProxyError } from "../errors.ts";
 import { createAttemptBody, isBodyReplayable } from "./attempt-body.ts";
+import { exchange, type ClientLink } from "./exchange.ts";
 import { stripHopByHop } from "./response-headers.ts";
 import type { TargetRuntime } from "./target-runtime.ts";
 import { toUpstreamFailure, type UpstreamFailure } from "./undici-errors.ts";
@@ -34,7 +35,8 @@ export interface ForwardRequest {
   /** The client's request body stream, or null when there is none. */
   body: Readable | null;
   clientIp: string;
-  signal?: AbortSignal;
+  /** Present when the exchange should stop if the client leaves before the answer starts. */
+  client?: ClientLink;
 }
 
 export interface ForwardResult extends OriginResponse {
@@ -77,18 +79,21 @@ export async function forwardRequest(
     target.inFlight++;
     const attemptStartedAt = performance.now();
     try {
-      const response = await target.dispatcher.request({
-        method: request.method,
-        path: target.basePath === "" ? request.path : target.basePath + request.path,
-        headers,
-        body: request.body && createAttemptBody(request.body),
-        signal: request.signal,
-      });
+      const response = await exchange(
+        target.dispatcher,
+        {
+          method: request.method,
+          path: target.basePath === "" ? request.path : target.basePath + request.path,
+          headers,
+          body: request.body && createAttemptBody(request.body),
+        },
+        request.client,
+        target.release,
+      );
       const now = performance.now();
       target.recordLatency(now - attemptStartedAt);
       if (response.statusCode >= 500) target.health.recordFailure();
       else target.health.recordSuccess();
-      response.body.once("close", target.release);
 
       const extraHeaders = upstream.balancer.responseHeaders?.(target, request);
       return {
@@ -102,8 +107,7 @@ export async function forwardRequest(
         ...(extraHeaders && { extraHeaders }),
       };
     } catch (error) {
-      target.release();
-      const failure = toUpstreamFailure(error, request.signal?.aborted === true);
+      const failure = toUpstreamFailure(error, request.client?.leftWith !== undefined);
       failure.error.targetId = target.id;
       failure.error.attempts = attempt;
       if (failure.kind !== "client" && failure.kind !== "internal") target.health.recordFailure();

@@ -1,0 +1,155 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { Readable } from "node:stream";
+
+import type { Dispatcher } from "undici";
+
+/**
+ * The downstream client as an exchange sees it: whether it left, and whom to tell when it does.
+ * One per request, cheaper than an AbortController: no event target, no listener list.
+ */
+export class ClientLink {
+  #reason: Error | undefined;
+  #onLeave: ((reason: Error) => void) | undefined;
+
+  get leftWith(): Error | undefined {
+    return this.#reason;
+  }
+
+  leave(reason: Error): void {
+    if (this.#reason) return;
+    this.#reason = reason;
+    this.#onLeave?.(reason);
+  }
+
+  /** One exchange at a time watches the client: the attempt that is waiting for its answer. */
+  watch(onLeave: ((reason: Error) => void) | undefined): void {
+    this.#onLeave = onLeave;
+  }
+}
+
+export interface ExchangeRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Readable | null;
+}
+
+/** A target's answer, resolved at its header block; `trailers` fill in once the body ended. */
+export interface Exchanged {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+  trailers: Record<string, string>;
+}
+
+/**
+ * One request to one target through undici's dispatch API. The answer's body is a plain Readable
+ * fed straight from the connection, paused and resumed with it, and destroying it abandons the
+ * exchange. `done` runs once, when the target finished answering or the exchange failed.
+ */
+export function exchange(
+  dispatcher: Dispatcher,
+  request: ExchangeRequest,
+  client: ClientLink | undefined,
+  done: () => void,
+): Promise<Exchanged> {
+  return new Promise((resolve, reject) => {
+    dispatcher.dispatch(request, new ExchangeHandler(resolve, reject, request.body, client, done));
+  });
+}
+
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined;
+  #body: ResponseBody | undefined;
+  #trailers: Record<string, string> = {};
+  #settled = false;
+  readonly #abort = (reason: Error): void => this.#controller?.abort(reason);
+  readonly #resolve: (exchanged: Exchanged) => void;
+  readonly #reject: (error: Error) => void;
+  readonly #requestBody: Readable | null;
+  readonly #client: ClientLink | undefined;
+  readonly #done: () => void;
+
+  constructor(
+    resolve: (exchanged: Exchanged) => void,
+    reject: (error: Error) => void,
+    requestBody: Readable | null,
+    client: ClientLink | undefined,
+    done: () => void,
+  ) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#requestBody = requestBody;
+    this.#client = client;
+    this.#done = done;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    const left = this.#client?.leftWith;
+    if (left) controller.abort(left);
+    else this.#client?.watch(this.#abort);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // An informational answer (100 Continue, 103 Early Hints) is not the answer.
+    if (statusCode < 200) return;
+    this.#client?.watch(undefined);
+    this.#body = new ResponseBody(controller);
+    this.#resolve({ statusCode, headers, body: this.#body, trailers: this.#trailers });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#body?.push(chunk) === false) controller.pause();
+  }
+
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    for (const name in trailers) {
+      const value = trailers[name];
+      if (value !== undefined) this.#trailers[name] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    this.#finish();
+    if (this.#body) {
+      this.#body.complete = true;
+      this.#body.push(null);
+    }
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#client?.watch(undefined);
+    this.#finish();
+    // undici leaves a request body it could not send to its owner; nobody will read it now.
+    if (this.#requestBody && !this.#requestBody.destroyed) this.#requestBody.on("error", ignore).destroy(error);
+    if (this.#body) this.#body.destroy(error);
+    else this.#reject(error);
+  }
+
+  #finish(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#done();
+  }
+}
+
+/** The answer's body: reading asks the connection for more, destroying it abandons the exchange. */
+class ResponseBody extends Readable {
+  readonly #controller: Dispatcher.DispatchController;
+  /** The target sent all of it: what is left to read is buffered here, nothing to abort. */
+  complete = false;
+
+  constructor(controller: Dispatcher.DispatchController) {
+    super();
+    this.#controller = controller;
+  }
+
+  override _read(): void {
+    this.#controller.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.complete) this.#controller.abort(error ?? new Error("response body abandoned"));
+    callback(error);
+  }
+}
+
+function ignore(): void {}
