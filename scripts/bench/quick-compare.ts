@@ -97,7 +97,10 @@ async function listeningPids(port: number): Promise<number[]> {
   return [...new Set([...stdout.matchAll(/pid=(\d+)/g)].map((match) => Number(match[1])))];
 }
 
-/** The bench configuration as the dashboard writes it: a round-robin pool, one cached route for any host. */
+/**
+ * The bench configuration as the dashboard writes it: a round-robin pool, a cached route for any
+ * host, and a cache-less one for the uncacheable `/nostore`, as the full benchmark declares it.
+ */
 function benchSnapshot(originUrls: string[]): unknown {
   const poolId = randomUUID();
   return {
@@ -110,7 +113,10 @@ function benchSnapshot(originUrls: string[]): unknown {
         healthCheck: { path: "/healthz", intervalMs: 5_000 },
       },
     ],
-    routes: [{ id: randomUUID(), name: "bench", hosts: ["*"], pathPrefix: "/", poolId, cache: { enabled: true } }],
+    routes: [
+      { id: randomUUID(), name: "bench", hosts: ["*"], pathPrefix: "/", poolId, cache: { enabled: true } },
+      { id: randomUUID(), name: "bench-pass-through", hosts: ["*"], pathPrefix: "/nostore", poolId, cache: { enabled: false } },
+    ],
   };
 }
 
