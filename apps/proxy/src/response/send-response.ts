@@ -44,11 +44,9 @@ export function sendResponse(
     res.end(body);
     return undefined;
   }
-  const streamed = pipeBody(body, res);
-  body.on("data", (chunk: Buffer) => {
-    ctx.bytesOut += chunk.length;
+  return pipeBody(body, res, (bytes) => {
+    ctx.bytesOut += bytes;
   });
-  return streamed;
 }
 
 /** RFC 9113 §8.2.2: connection-specific fields do not exist in HTTP/2; a stream ends on its own. */
