@@ -21,9 +21,12 @@ describe("failures by cause in the live contract", () => {
     expect(MetricsDeltaSchema.parse(failing).errorCauses).toEqual({ connect_failed: 4, client_aborted: 1 });
   });
 
-  it("refuses a delta without causes, with an unknown cause or with a negative count", () => {
+  it("reads a delta without causes, from a node of an earlier release, as one without failures", () => {
     const { errorCauses: _left, ...withoutCauses } = quietDelta;
-    expect(MetricsDeltaSchema.safeParse(withoutCauses).success).toBe(false);
+    expect(MetricsDeltaSchema.parse(withoutCauses).errorCauses).toEqual({});
+  });
+
+  it("refuses a delta with an unknown cause or with a negative count", () => {
     expect(MetricsDeltaSchema.safeParse({ ...quietDelta, errorCauses: { gremlins: 1 } }).success).toBe(false);
     expect(MetricsDeltaSchema.safeParse({ ...quietDelta, errorCauses: { timeout: -1 } }).success).toBe(false);
   });

@@ -157,8 +157,11 @@ export const MetricsDeltaSchema = z.object({
   revision: z.number().int().nullable(),
   clientConnections: count,
   inFlight: count,
-  /** Over all the node's routes: why requests failed (client_aborted included, as in ERROR_CAUSES). */
-  errorCauses: LiveErrorCausesSchema,
+  /**
+   * Over all the node's routes: why requests failed (client_aborted included, as in ERROR_CAUSES).
+   * Defaults to none, so a node of an earlier release keeps streaming while the web is upgraded first.
+   */
+  errorCauses: LiveErrorCausesSchema.default({}),
   routes: z.array(RouteDeltaSchema).max(10_000),
   targets: z.array(TargetLiveSchema).max(10_000),
 });
