@@ -62,8 +62,11 @@ export interface HistoryQueryReport {
     minuteRows: number;
     hourRows: number;
     summaryRows: Record<string, number>;
+    /** Rows per level of the summaries with the nodes added together. */
+    clusterSummaryRows: Record<string, number>;
     rollupsTableBytes: number;
     summariesTableBytes: number;
+    clusterSummariesTableBytes: number;
     seedSeconds: number;
   };
   repeats: number;
@@ -205,16 +208,18 @@ async function seedHistory(
     await db.$disconnect();
   }
   await withServer(url, (client) =>
-    client.query("VACUUM ANALYZE traffic_rollups, traffic_summaries"),
+    client.query("VACUUM ANALYZE traffic_rollups, traffic_summaries, traffic_cluster_summaries"),
   );
 }
 
 /** The views the history page opens, as it asks for them (step chosen by the API). */
-function dashboardViews(now: number, routeId: string) {
+function dashboardViews(now: number, routeId: string, poolId: string) {
   return [
     { name: "30 d by route", groupBy: "route", rangeMs: 30 * DAY_MS },
     { name: "30 d by status", groupBy: "status", rangeMs: 30 * DAY_MS },
     { name: "30 d by pool", groupBy: "pool", rangeMs: 30 * DAY_MS },
+    { name: "30 d, one pool, by route", groupBy: "route", rangeMs: 30 * DAY_MS, poolId },
+    { name: "30 d, one pool, by status", groupBy: "status", rangeMs: 30 * DAY_MS, poolId },
     { name: "30 d, one route, by node", groupBy: "node", rangeMs: 30 * DAY_MS, routeId },
     { name: "7 d by route", groupBy: "route", rangeMs: 7 * DAY_MS },
     { name: "24 h by node", groupBy: "node", rangeMs: DAY_MS },
@@ -225,6 +230,7 @@ function dashboardViews(now: number, routeId: string) {
     groupBy: TrafficGroupBy;
     rangeMs: number;
     routeId?: string;
+    poolId?: string;
     from: Date;
     to: Date;
   }>;
@@ -238,10 +244,11 @@ async function apiStep(db: Db, from: Date, to: Date): Promise<number> {
 }
 
 async function timeViews(db: Db, now: number, repeats: number): Promise<HistoryViewTiming[]> {
-  const [{ routeId } = { routeId: "" }] = await db.$queryRaw<Array<{ routeId: string }>>`
-    SELECT md5('route1')::uuid::text AS "routeId"`;
+  const [{ routeId, poolId } = { routeId: "", poolId: "" }] = await db.$queryRaw<
+    Array<{ routeId: string; poolId: string }>
+  >`SELECT md5('route1')::uuid::text AS "routeId", md5('pool1')::uuid::text AS "poolId"`;
   const timings: HistoryViewTiming[] = [];
-  for (const view of dashboardViews(now, routeId)) {
+  for (const view of dashboardViews(now, routeId, poolId)) {
     const run = async () => {
       const started = performance.now();
       const stepSeconds = await apiStep(db, view.from, view.to);
@@ -347,15 +354,21 @@ export async function benchmarkHistoryQuery(
           hourRows: number;
           rollupsBytes: number;
           summariesBytes: number;
+          clusterSummariesBytes: number;
           postgres: string;
         }>
       >`SELECT (SELECT count(*) FROM traffic_rollups WHERE bucket_seconds = 60)::float8 AS "minuteRows",
           (SELECT count(*) FROM traffic_rollups WHERE bucket_seconds = 3600)::float8 AS "hourRows",
           pg_total_relation_size('traffic_rollups')::float8 AS "rollupsBytes",
           pg_total_relation_size('traffic_summaries')::float8 AS "summariesBytes",
+          pg_total_relation_size('traffic_cluster_summaries')::float8 AS "clusterSummariesBytes",
           current_setting('server_version') AS postgres`;
       const summaryRows = await db.$queryRaw<Array<{ seconds: number; rows: number }>>`
         SELECT bucket_seconds AS seconds, count(*)::float8 AS rows FROM traffic_summaries GROUP BY 1 ORDER BY 1`;
+      const clusterSummaryRows = await db.$queryRaw<Array<{ seconds: number; rows: number }>>`
+        SELECT bucket_seconds AS seconds, count(*)::float8 AS rows FROM traffic_cluster_summaries GROUP BY 1 ORDER BY 1`;
+      const byLevel = (levels: Array<{ seconds: number; rows: number }>) =>
+        Object.fromEntries(levels.map((level) => [`${level.seconds}s`, level.rows]));
       log("timing the dashboard's views");
       const views = await timeViews(db, now, repeats);
       const minuteBatch = await timeMinuteBatches(db, now, volume.routes);
@@ -369,11 +382,11 @@ export async function benchmarkHistoryQuery(
           hourDays: volume.hourDays,
           minuteRows: counts?.minuteRows ?? 0,
           hourRows: counts?.hourRows ?? 0,
-          summaryRows: Object.fromEntries(
-            summaryRows.map((level) => [`${level.seconds}s`, level.rows]),
-          ),
+          summaryRows: byLevel(summaryRows),
+          clusterSummaryRows: byLevel(clusterSummaryRows),
           rollupsTableBytes: counts?.rollupsBytes ?? 0,
           summariesTableBytes: counts?.summariesBytes ?? 0,
+          clusterSummariesTableBytes: counts?.clusterSummariesBytes ?? 0,
           seedSeconds,
         },
         repeats,
@@ -395,13 +408,16 @@ export async function benchmarkHistoryQuery(
 function printReport(report: HistoryQueryReport): void {
   const { volume } = report;
   const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
+  const levels = (rows: Record<string, number>) =>
+    Object.entries(rows)
+      .map(([level, count]) => `${level}: ${count.toLocaleString("en")}`)
+      .join(", ");
   process.stdout.write(
     `PostgreSQL ${report.postgres}: ${volume.routes} routes × ${volume.targets / volume.routes} targets, ${volume.nodes} nodes; ` +
       `${volume.minuteRows.toLocaleString("en")} minute rows (${volume.minuteDays} d) + ${volume.hourRows.toLocaleString("en")} hour rows ` +
-      `(to day ${volume.hourDays}), rollups ${mb(volume.rollupsTableBytes)}, summaries ${mb(volume.summariesTableBytes)} ` +
-      `(${Object.entries(volume.summaryRows)
-        .map(([level, rows]) => `${level}: ${rows.toLocaleString("en")}`)
-        .join(", ")}); seeded in ${volume.seedSeconds} s\n\n`,
+      `(to day ${volume.hourDays}), rollups ${mb(volume.rollupsTableBytes)}, summaries per node ${mb(volume.summariesTableBytes)} ` +
+      `(${levels(volume.summaryRows)}), cluster summaries ${mb(volume.clusterSummariesTableBytes)} ` +
+      `(${levels(volume.clusterSummaryRows)}); seeded in ${volume.seedSeconds} s\n\n`,
   );
   process.stdout.write(
     `| view | step | cells | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n`,

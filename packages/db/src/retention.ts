@@ -30,13 +30,16 @@ const HOUR_MS = 3_600_000;
 const RETENTION_TRANSACTION = { maxWait: 10_000, timeout: 600_000 };
 /** Summary levels finer than an hour only serve ranges the minute buckets still cover. */
 const HOUR_SECONDS = 3_600;
+/** Per node and with the nodes added together; the triggers keep both, retention prunes both. */
+const SUMMARY_TABLES = [Prisma.raw("traffic_summaries"), Prisma.raw("traffic_cluster_summaries")];
 
 /**
  * Rolls minute buckets older than the policy into hour buckets, adding every counter and every
  * count array (latency, upstream latency, error causes) position by position, and deletes hour
  * buckets past their retention. Only whole hours move, so an hour never has both kinds of rows.
  * The summaries follow the rollups by trigger (the move leaves their hours unchanged, expired hours
- * are taken out of them); what is left here is dropping summary buckets nothing reads any more.
+ * are taken out of them); what is left here is dropping summary buckets nothing reads any more,
+ * from both summary tables.
  * Several nodes may call this: a transaction-scoped advisory lock lets one run and the others
  * return `{ ran: false }` at once.
  */
@@ -77,10 +80,12 @@ export async function runRetention(
         upstream_buckets = traffic_add_counts(traffic_rollups.upstream_buckets, excluded.upstream_buckets)`;
     const hourRowsDeleted = await tx.$executeRaw`
       DELETE FROM traffic_rollups WHERE bucket_seconds = 3600 AND bucket_start < ${hourCutoff}`;
-    await tx.$executeRaw`
-      DELETE FROM traffic_summaries
-      WHERE (bucket_seconds < ${HOUR_SECONDS} AND bucket_start < ${minuteCutoff})
-        OR bucket_start + make_interval(secs => bucket_seconds) <= ${hourCutoff}`;
+    for (const summaries of SUMMARY_TABLES) {
+      await tx.$executeRaw`
+        DELETE FROM ${summaries}
+        WHERE (bucket_seconds < ${HOUR_SECONDS} AND bucket_start < ${minuteCutoff})
+          OR bucket_start + make_interval(secs => bucket_seconds) <= ${hourCutoff}`;
+    }
     return { ran: true, hourRowsWritten, hourRowsDeleted };
   }, RETENTION_TRANSACTION);
 }

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { Prisma } from "../generated/prisma/client.ts";
 import { createTestDatabase, type TestDatabase } from "../test-support/fresh-database.ts";
 import { databaseUrl, quoteIdentifier } from "../test-support/test-database-context.ts";
 import { createDb, type Db } from "./client.ts";
@@ -292,11 +293,26 @@ async function expectQueriesExact(): Promise<void> {
       groupBy: "target",
       routeId: "route-1",
     },
+    // Cluster-wide views with a route or pool filter, down to the finest summary level.
+    {
+      from: new Date(RANGES[3]!.from),
+      to: new Date(END),
+      stepSeconds: 900,
+      groupBy: "pool",
+      routeId: "route-1",
+    },
+    {
+      from: new Date(RANGES[4]!.from),
+      to: new Date(END),
+      stepSeconds: 300,
+      groupBy: "route",
+      poolId: "pool-1",
+    },
   ];
   for (const filter of filtered) {
-    expect(sortCells(await queryTraffic(db, filter))).toEqual(
-      expectedCells(rows, filter).map(asQueried),
-    );
+    const expected = expectedCells(rows, filter).map(asQueried);
+    expect(expected.length, `by ${filter.groupBy}, filtered, has data`).toBeGreaterThan(0);
+    expect(sortCells(await queryTraffic(db, filter))).toEqual(expected);
   }
 }
 
@@ -314,80 +330,98 @@ interface SummaryRow {
   latency: number[];
 }
 
-async function readSummaries(source: Db = db): Promise<SummaryRow[]> {
-  const rows = await source.trafficSummary.findMany();
+/** Each summary table and the rollup fields its rows are keyed by, besides the bucket. */
+const SUMMARY_TABLES = {
+  traffic_summaries: ["nodeId", "routeId", "poolId", "statusClass"],
+  traffic_cluster_summaries: ["routeId", "poolId", "statusClass"],
+} as const satisfies Record<string, ReadonlyArray<keyof RollupRow>>;
+type SummaryTable = keyof typeof SUMMARY_TABLES;
+const SUMMARY_TABLE_NAMES = Object.keys(SUMMARY_TABLES) as SummaryTable[];
+
+async function readSummaries(table: SummaryTable, source: Db = db): Promise<SummaryRow[]> {
+  const rows = await source.$queryRaw<
+    Array<Omit<SummaryRow, "identity" | "start"> & { start: Date; identity: string[] }>
+  >`SELECT bucket_seconds AS seconds, bucket_start AS start,
+      ARRAY[${Prisma.raw(table === "traffic_summaries" ? "node_id, " : "")}route_id, pool_id, status_class] AS identity,
+      requests::float8 AS requests, errors::float8 AS errors,
+      coalesce(error_causes, '{}')::float8[] AS "errorCauses", bytes_out::float8 AS "bytesOut",
+      bytes_saved::float8 AS "bytesSaved", cache_hits::float8 AS "cacheHits",
+      cache_misses::float8 AS "cacheMisses", coalesce(latency_buckets, '{}')::float8[] AS latency
+    FROM ${Prisma.raw(table)}`;
   return rows
-    .map((row) => ({
-      seconds: row.bucketSeconds,
-      start: row.bucketStart.getTime(),
-      identity: [row.nodeId, row.routeId, row.poolId, row.statusClass].join("/"),
-      requests: Number(row.requests),
-      errors: Number(row.errors),
-      errorCauses: (row.errorCauses ?? []).map(Number),
-      bytesOut: Number(row.bytesOut),
-      bytesSaved: Number(row.bytesSaved),
-      cacheHits: Number(row.cacheHits),
-      cacheMisses: Number(row.cacheMisses),
-      latency: (row.latencyBuckets ?? []).map(Number),
-    }))
+    .map((row) => ({ ...row, start: row.start.getTime(), identity: row.identity.join("/") }))
     .sort(
       (a, b) => a.seconds - b.seconds || a.start - b.start || a.identity.localeCompare(b.identity),
     );
 }
 
-/** Summaries recomputed from the rollups, at every level, for buckets starting at or after `since`. */
+const readAllSummaries = async (source: Db = db): Promise<Record<SummaryTable, SummaryRow[]>> =>
+  Object.fromEntries(
+    await Promise.all(
+      SUMMARY_TABLE_NAMES.map(
+        async (table) => [table, await readSummaries(table, source)] as const,
+      ),
+    ),
+  ) as Record<SummaryTable, SummaryRow[]>;
+
+/**
+ * Both summary tables recomputed from the rollups, at every level, for buckets starting at or
+ * after `since`.
+ */
 async function expectSummariesMatchRollups(
   sinceByLevel: (seconds: number) => number,
 ): Promise<void> {
   const rollups = await readRollups();
-  const stored = (await readSummaries()).filter(
-    (row) => row.start >= sinceByLevel(row.seconds) && row.requests + row.bytesOut > 0,
-  );
-  for (const seconds of SUMMARY_LEVELS_SECONDS) {
-    const cells = expectedCells(
-      rollups.map((row) => ({
-        ...row,
-        statusClass: `${row.nodeId}/${row.routeId}/${row.poolId}/${row.statusClass}`,
-      })),
-      {
-        from: new Date(sinceByLevel(seconds)),
-        to: new Date(END + DAY_MS),
-        stepSeconds: seconds,
-        groupBy: "status",
-      },
+  for (const table of SUMMARY_TABLE_NAMES) {
+    const stored = (await readSummaries(table)).filter(
+      (row) => row.start >= sinceByLevel(row.seconds) && row.requests + row.bytesOut > 0,
     );
-    const expected = cells.filter((cell) => cell.requests + cell.bytesOut > 0);
-    const actual = stored.filter((row) => row.seconds === seconds);
-    expect(
-      actual.map((row) => [
-        row.start / 1000,
-        row.identity,
-        row.requests,
-        row.errors,
-        row.bytesOut,
-        row.bytesSaved,
-        row.cacheHits,
-        row.cacheMisses,
-        row.latency,
-        row.errorCauses,
-      ]),
-      `level ${seconds}`,
-    ).toEqual(
-      expected
-        .sort((a, b) => a.slot - b.slot || a.key.localeCompare(b.key))
-        .map((cell) => [
-          cell.slot,
-          cell.key,
-          cell.requests,
-          cell.errors,
-          cell.bytesOut,
-          cell.bytesSaved,
-          cell.cacheHits,
-          cell.cacheMisses,
-          cell.latency,
-          cell.errorCauses,
+    for (const seconds of SUMMARY_LEVELS_SECONDS) {
+      const cells = expectedCells(
+        rollups.map((row) => ({
+          ...row,
+          statusClass: SUMMARY_TABLES[table].map((field) => row[field]).join("/"),
+        })),
+        {
+          from: new Date(sinceByLevel(seconds)),
+          to: new Date(END + DAY_MS),
+          stepSeconds: seconds,
+          groupBy: "status",
+        },
+      );
+      const expected = cells.filter((cell) => cell.requests + cell.bytesOut > 0);
+      const actual = stored.filter((row) => row.seconds === seconds);
+      expect(
+        actual.map((row) => [
+          row.start / 1000,
+          row.identity,
+          row.requests,
+          row.errors,
+          row.bytesOut,
+          row.bytesSaved,
+          row.cacheHits,
+          row.cacheMisses,
+          row.latency,
+          row.errorCauses,
         ]),
-    );
+        `${table} level ${seconds}`,
+      ).toEqual(
+        expected
+          .sort((a, b) => a.slot - b.slot || a.key.localeCompare(b.key))
+          .map((cell) => [
+            cell.slot,
+            cell.key,
+            cell.requests,
+            cell.errors,
+            cell.bytesOut,
+            cell.bytesSaved,
+            cell.cacheHits,
+            cell.cacheMisses,
+            cell.latency,
+            cell.errorCauses,
+          ]),
+      );
+    }
   }
 }
 
@@ -438,11 +472,11 @@ describe("traffic history", () => {
   }, 120_000);
 
   it("keeps the summaries exact when rollups are written again with the same totals", async () => {
-    const before = await readSummaries();
+    const before = await readAllSummaries();
     const rows = await readRollups();
     await writeRollups(db, rows.slice(0, 400));
     await writeRollups(db, rows.slice(0, 400));
-    expect(await readSummaries()).toEqual(before);
+    expect(await readAllSummaries()).toEqual(before);
   });
 
   it("stays exact after downsampling and expiry, and a second retention run changes nothing", async () => {
@@ -471,26 +505,61 @@ describe("traffic history", () => {
       ),
     ).toBe(true);
 
-    const summaries = await readSummaries();
-    expect(summaries.some((row) => row.seconds < 3_600 && row.start < minuteCutoff)).toBe(false);
-    expect(summaries.some((row) => row.start + row.seconds * 1000 <= hourCutoff)).toBe(false);
+    for (const table of SUMMARY_TABLE_NAMES) {
+      const summaries = await readSummaries(table);
+      expect(summaries.some((row) => row.seconds < 3_600 && row.start < minuteCutoff)).toBe(false);
+      expect(summaries.some((row) => row.start + row.seconds * 1000 <= hourCutoff)).toBe(false);
+    }
     const since = (seconds: number) => (seconds < 3_600 ? minuteCutoff : 0);
     await expectSummariesMatchRollups(since);
     await expectQueriesExact();
 
-    const snapshot = { rollups: await readRollups(), summaries: await readSummaries() };
+    const snapshot = { rollups: await readRollups(), summaries: await readAllSummaries() };
     expect(await runRetention(db, policy, now)).toEqual({
       ran: true,
       hourRowsWritten: 0,
       hourRowsDeleted: 0,
     });
-    expect({ rollups: await readRollups(), summaries: await readSummaries() }).toEqual(snapshot);
+    expect({ rollups: await readRollups(), summaries: await readAllSummaries() }).toEqual(snapshot);
   }, 120_000);
 });
 
-describe("the upgrade that adds the summaries", () => {
+describe("count arrays of different lengths", () => {
+  it("are added position by position, whether the stored or the new array is the longer", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const row = (targetId: string, length: number): RollupRow => ({
+        ...bucketRows(randomSource(3), END, 60)[0]!,
+        targetId,
+        latencyBuckets: Array.from({ length }, (_, index) => index + 1),
+        errorCauses: Array.from({ length: Math.min(length, ERROR_CAUSE_COUNT) }, () => 2),
+      });
+      // Shorter than stored layouts, then a full one, then shorter again: stored arrays both
+      // shorter and longer than what is added.
+      const writes = [row("t-short", 3), row("t-full", LATENCY_BUCKET_COUNT), row("t-shorter", 2)];
+      for (const write of writes) await writeRollups(fresh.db, [write]);
+
+      const latency = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) =>
+        writes.reduce((sum, write) => sum + (write.latencyBuckets[index] ?? 0), 0),
+      );
+      const errorCauses = Array.from({ length: ERROR_CAUSE_COUNT }, (_, index) =>
+        writes.reduce((sum, write) => sum + (write.errorCauses[index] ?? 0), 0),
+      );
+      for (const table of SUMMARY_TABLE_NAMES) {
+        const summaries = await readSummaries(table, fresh.db);
+        expect(summaries.map((summary) => summary.seconds)).toEqual(
+          [...SUMMARY_LEVELS_SECONDS].reverse(),
+        );
+        for (const summary of summaries) expect(summary).toMatchObject({ latency, errorCauses });
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+
+describe("the upgrades that add summaries", () => {
   const MIGRATIONS = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
-  const SUMMARIES_MIGRATION = "20261125210000_traffic_history";
 
   async function adminQuery(sql: string): Promise<void> {
     const client = new pg.Client({ connectionString: inject("testDatabase").adminUrl });
@@ -502,37 +571,44 @@ describe("the upgrade that adds the summaries", () => {
     }
   }
 
-  it("summarizes the history stored before it, as the triggers would have", async () => {
-    const name = `concierge_test_upgrade_${randomBytes(6).toString("hex")}`;
-    const earlier = await mkdtemp(join(tmpdir(), "concierge-migrations-"));
-    await adminQuery(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    const upgraded = createDb({ url: databaseUrl(inject("testDatabase").adminUrl, name) });
-    const fresh = await createTestDatabase();
-    try {
-      for (const entry of await readdir(MIGRATIONS)) {
-        if (entry < SUMMARIES_MIGRATION)
-          await cp(join(MIGRATIONS, entry), join(earlier, entry), { recursive: true });
-      }
-      const url = databaseUrl(inject("testDatabase").adminUrl, name);
-      await migrate(url, undefined, { migrationsDir: earlier });
-      const random = randomSource(11);
-      const rows = [
-        ...bucketRows(random, END - 2 * DAY_MS, 3_600),
-        ...bucketRows(random, END - 10 * MINUTE_MS, 60),
-        ...bucketRows(random, END - MINUTE_MS, 60),
-      ];
-      await writeRollups(upgraded, rows);
-      await migrate(url);
+  it.each([
+    ["per node", "20261125210000_traffic_history"],
+    ["with the nodes added together", "20261126000000_cluster_traffic_summaries"],
+  ])(
+    "%s summarizes the history stored before it, as the triggers would have",
+    async (_name, migration) => {
+      const name = `concierge_test_upgrade_${randomBytes(6).toString("hex")}`;
+      const earlier = await mkdtemp(join(tmpdir(), "concierge-migrations-"));
+      await adminQuery(`CREATE DATABASE ${quoteIdentifier(name)}`);
+      const upgraded = createDb({ url: databaseUrl(inject("testDatabase").adminUrl, name) });
+      const fresh = await createTestDatabase();
+      try {
+        for (const entry of await readdir(MIGRATIONS)) {
+          if (entry < migration)
+            await cp(join(MIGRATIONS, entry), join(earlier, entry), { recursive: true });
+        }
+        const url = databaseUrl(inject("testDatabase").adminUrl, name);
+        await migrate(url, undefined, { migrationsDir: earlier });
+        const random = randomSource(11);
+        const rows = [
+          ...bucketRows(random, END - 2 * DAY_MS, 3_600),
+          ...bucketRows(random, END - 10 * MINUTE_MS, 60),
+          ...bucketRows(random, END - MINUTE_MS, 60),
+        ];
+        await writeRollups(upgraded, rows);
+        await migrate(url);
 
-      await writeRollups(fresh.db, rows);
-      const expected = await readSummaries(fresh.db);
-      expect(expected.length).toBeGreaterThan(0);
-      expect(await readSummaries(upgraded)).toEqual(expected);
-    } finally {
-      await upgraded.$disconnect();
-      await fresh.drop();
-      await adminQuery(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-      await rm(earlier, { recursive: true, force: true });
-    }
-  }, 60_000);
+        await writeRollups(fresh.db, rows);
+        const expected = await readAllSummaries(fresh.db);
+        for (const table of SUMMARY_TABLE_NAMES) expect(expected[table]).not.toHaveLength(0);
+        expect(await readAllSummaries(upgraded)).toEqual(expected);
+      } finally {
+        await upgraded.$disconnect();
+        await fresh.drop();
+        await adminQuery(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+        await rm(earlier, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
