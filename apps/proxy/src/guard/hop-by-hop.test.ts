@@ -32,4 +32,10 @@ describe("withoutHopByHop", () => {
     });
     expect(kept).toEqual({ "content-length": 5, "set-cookie": ["a=1", "b=2"] });
   });
+
+  it("strips the hop-by-hop headers behind an everyday Connection value, in any case", () => {
+    for (const connection of ["keep-alive", "Keep-Alive", "close", "CLOSE"]) {
+      expect(withoutHopByHop({ connection, "keep-alive": "timeout=5", "x-kept": "1" })).toEqual({ "x-kept": "1" });
+    }
+  });
 });

@@ -17,9 +17,12 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
 
 type HeaderBag = Record<string, string | string[] | number | undefined>;
 
-/** The header names a Connection header lists, lower-cased; undefined without one. */
+/**
+ * The header names a Connection header lists, lower-cased; undefined when it names none beyond
+ * the hop-by-hop headers themselves, as the everyday `keep-alive` and `close` do.
+ */
 export function namedByConnection(connection: HeaderBag[string]): Set<string> | undefined {
-  if (connection === undefined) return undefined;
+  if (connection === undefined || isEverydayConnection(connection)) return undefined;
   const values = Array.isArray(connection) ? connection : [String(connection)];
   const named = new Set<string>();
   for (const value of values) {
@@ -29,6 +32,12 @@ export function namedByConnection(connection: HeaderBag[string]): Set<string> | 
     }
   }
   return named;
+}
+
+function isEverydayConnection(connection: HeaderBag[string]): boolean {
+  if (typeof connection !== "string") return false;
+  const value = connection.length === 10 || connection.length === 5 ? connection.toLowerCase() : "";
+  return value === "keep-alive" || value === "close";
 }
 
 export function isHopByHop(name: string, namedByConnection: ReadonlySet<string> | undefined): boolean {
