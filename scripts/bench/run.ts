@@ -240,17 +240,24 @@ async function measureWorkers(
 
     const metricsCases = settings.cases.filter((name) => METRICS_CASES.includes(name));
     if (workers === settings.workers[0] && metricsCases.length > 0) {
-      const withoutMetrics = await startProxyNode(cleanup, {
-        ...proxyOptions,
-        dataDir: join(context.dataDir, `proxy-${workers}-no-metrics`),
-        nodeId: `bench-${workers}w-no-metrics`,
-        metrics: "off",
-      });
-      await checkServer("Concierge without metrics", withoutMetrics);
+      // Both sides start afresh: the node that ran the matrix has a fuller heap and cache than a new one.
+      await concierge.stop();
+      const [withMetrics, withoutMetrics] = await Promise.all(
+        (["on", "off"] as const).map((metrics) =>
+          startProxyNode(cleanup, {
+            ...proxyOptions,
+            dataDir: join(context.dataDir, `proxy-${workers}-metrics-${metrics}`),
+            nodeId: `bench-${workers}w-metrics-${metrics}`,
+            metrics,
+          }),
+        ),
+      );
+      await checkServer("Concierge with metrics", withMetrics!);
+      await checkServer("Concierge without metrics", withoutMetrics!);
       for (const name of metricsCases) {
         await measureMetricsCost(
           context.origins,
-          { on: concierge, off: withoutMetrics },
+          { on: withMetrics!, off: withoutMetrics! },
           { name, connections: settings.connections[0]!, workers },
           report,
         );
