@@ -11,6 +11,7 @@
  *   npx tsx scripts/bench/quick-compare.ts [--path /1k] [--connections 64] [--rounds 3]
  *     [--duration 5] [--workers 1] [--bundle before=/tmp/main-before.mjs --bundle after=apps/proxy/dist/main.mjs]
  *     [--node-flags="--cpu-prof --cpu-prof-dir=/tmp/profiles"]   (workers inherit them: a profile per process)
+ *     [--bare-proxies]   (with --path /nostore: two bare node:http + undici proxies, the floor of a pass-through proxy on Node)
  */
 import { randomUUID } from "node:crypto";
 import { execFile } from "node:child_process";
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     bundle: { type: "string", multiple: true, default: ["concierge=apps/proxy/dist/main.mjs"] },
     metrics: { type: "string", default: "on" },
     "node-flags": { type: "string", default: "" },
+    "bare-proxies": { type: "boolean", default: false },
   },
 });
 const settings = {
@@ -168,6 +170,54 @@ server.listen(0, "127.0.0.1", () => process.stdout.write("listening " + server.a
 process.on("SIGTERM", () => process.exit(0));
 `;
 
+/**
+ * Node's floor for a pass-through proxy: no routing, no checks, no metrics; one undici Pool per
+ * origin, taken in turn. `request` hands the answer over as undici's Readable and pipes it;
+ * `dispatch` writes undici's chunks straight into the response, with no stream in between.
+ */
+const BARE_PROXY = (mode: "request" | "dispatch") => `
+const { createServer } = require("node:http");
+const { Pool } = require("undici");
+const pools = process.env.ORIGINS.split(" ").map((url) => new Pool(url, { connections: 128 }));
+let next = 0;
+class Relay {
+  constructor(res) { this.res = res; }
+  onRequestStart() {}
+  onResponseStart(controller, statusCode, headers) { this.res.writeHead(statusCode, headers); }
+  onResponseData(controller, chunk) {
+    if (!this.res.write(chunk)) { controller.pause(); this.res.once("drain", () => controller.resume()); }
+  }
+  onResponseEnd() { this.res.end(); }
+  onResponseError() { if (this.res.headersSent) this.res.destroy(); else { this.res.statusCode = 502; this.res.end(); } }
+}
+const server = createServer(${
+  mode === "request"
+    ? `async (req, res) => {
+  try {
+    const answer = await pools[next++ % pools.length].request({ method: req.method, path: req.url, headers: req.headers });
+    res.writeHead(answer.statusCode, answer.headers);
+    answer.body.pipe(res);
+  } catch { res.statusCode = 502; res.end(); }
+}`
+    : `(req, res) => {
+  pools[next++ % pools.length].dispatch({ method: req.method, path: req.url, headers: req.headers }, new Relay(res));
+}`
+});
+server.keepAliveTimeout = 120000;
+server.listen(0, "127.0.0.1", () => process.stdout.write("listening " + server.address().port + "\\n"));
+process.on("SIGTERM", () => process.exit(0));
+`;
+
+async function startBareProxy(cleanup: Cleanup, mode: "request" | "dispatch", originUrls: string[]): Promise<Side> {
+  const name = `bare proxy, ${mode}`;
+  const proxy = startProcess(cleanup, name, process.execPath, ["-e", BARE_PROXY(mode)], {
+    cwd: ROOT,
+    env: { ...process.env, ORIGINS: originUrls.join(" ") },
+  });
+  const [, port] = await proxy.waitForLine(/^listening (\d+)$/, 10_000);
+  return { name, port: Number(port), rootPids: [proxy.child.pid!] };
+}
+
 async function startCeiling(cleanup: Cleanup): Promise<Side> {
   const ceiling = startProcess(cleanup, "node:http ceiling", process.execPath, ["-e", CEILING_SERVER]);
   const [, port] = await ceiling.waitForLine(/^listening (\d+)$/, 10_000);
@@ -190,6 +240,9 @@ async function main(): Promise<void> {
     for (const entry of values.bundle) {
       const [name, bundle] = entry.includes("=") ? entry.split("=", 2) : [entry, entry];
       sides.push(await startBundle(cleanup, name!, bundle!, origins.urls));
+    }
+    if (values["bare-proxies"]) {
+      for (const mode of ["request", "dispatch"] as const) sides.push(await startBareProxy(cleanup, mode, origins.urls));
     }
     sides.push(await startCeiling(cleanup));
 
