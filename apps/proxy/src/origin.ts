@@ -11,6 +11,21 @@ export interface OriginResponse {
   body: Readable;
 }
 
+/** Where a relayed body writes: the client's side of the answer (response/pipe-body.ts). */
+export interface BodySink {
+  /** How the sink resumes the body after a full write, and stops it when the client left. */
+  source(resume: () => void, stop: (error: Error) => void): void;
+  /** false: pause until the sink resumes the body. */
+  write(chunk: Buffer): boolean;
+  end(): void;
+  upstreamFailed(cause: unknown): void;
+}
+
+/** An origin body that can write itself into the client's answer, chunk by chunk as it arrives. */
+export interface RelayedBody {
+  relayTo(sink: BodySink): void;
+}
+
 /**
  * Sends one request to the route's pool (balancer, retries and timeouts included). The cache
  * calls it for misses, revalidations (with its own conditional headers) and background refreshes;

@@ -2,47 +2,104 @@ import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 
 import { ProxyError } from "../errors.ts";
+import type { BodySink, RelayedBody } from "../origin.ts";
 
 /**
- * The answer's body relayed to the client with backpressure, counting what was written. Seven
- * listeners where `stream.pipeline` (or `pipe` plus `finished` on both sides) adds some twenty
- * and an AbortController per answer. Resolves once `res` finished. The side that fails first is
- * the one to blame — a client that leaves is CLIENT_ABORTED, an origin that breaks is
- * UPSTREAM_RESET — and each stream not yet done is then destroyed.
+ * The client's side of an answer's body: writes with backpressure, counts what was written, and
+ * blames the side that fails first — a client that leaves is CLIENT_ABORTED, an origin that
+ * breaks is UPSTREAM_RESET — then tears down whatever is not done yet. `done` settles once the
+ * answer was handed to the client's connection, or with the first failure.
  */
-export function pipeBody(body: Readable, res: ServerResponse, counted: (bytes: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let failed = false;
-    const fail = (error: ProxyError): void => {
-      if (failed) return;
-      failed = true;
-      body.off("data", relay);
-      if (!body.destroyed && !body.readableEnded) body.destroy(error);
-      if (!res.destroyed && !res.writableFinished) res.destroy(error);
-      reject(error);
-    };
-    const resume = (): void => {
-      body.resume();
-    };
-    const relay = (chunk: Buffer): void => {
-      counted(chunk.length);
-      if (!res.write(chunk)) {
-        body.pause();
-        res.once("drain", resume);
-      }
-    };
+export class Downstream implements BodySink {
+  readonly done: Promise<void>;
+  readonly #res: ServerResponse;
+  readonly #counted: (bytes: number) => void;
+  #resumeSource: () => void = noop;
+  #stopSource: (error: ProxyError) => void = noop;
+  #failed = false;
+  #resolve!: () => void;
+  #reject!: (error: ProxyError) => void;
+  readonly #onDrain = (): void => this.#resumeSource();
 
-    body.on("data", relay);
-    body.once("end", () => res.end());
-    body.once("error", (error) => fail(new ProxyError("UPSTREAM_RESET", "upstream", { cause: error })));
-    body.once("close", () => {
-      if (!body.readableEnded) fail(new ProxyError("UPSTREAM_RESET", "upstream", { message: "the origin's body closed before its end" }));
+  constructor(res: ServerResponse, counted: (bytes: number) => void) {
+    this.#res = res;
+    this.#counted = counted;
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
     const clientLeft = (cause?: unknown): void => {
-      if (!res.writableFinished) fail(new ProxyError("CLIENT_ABORTED", "client", { message: "the client left before the end of the answer", cause }));
+      if (res.writableFinished) return;
+      this.#fail(new ProxyError("CLIENT_ABORTED", "client", { message: "the client left before the end of the answer", cause }));
     };
-    res.once("finish", resolve);
+    res.once("finish", () => this.#resolve());
     res.once("close", clientLeft);
     res.once("error", clientLeft);
-  });
+  }
+
+  /** Who feeds this body: how to let it go on after a pause, and how to stop it when the client left. */
+  source(resume: () => void, stop: (error: ProxyError) => void): void {
+    this.#resumeSource = resume;
+    this.#stopSource = stop;
+  }
+
+  /** false: the client's connection is full; the source pauses until `resume` is called. */
+  write(chunk: Buffer): boolean {
+    this.#counted(chunk.length);
+    if (this.#res.write(chunk)) return true;
+    this.#res.once("drain", this.#onDrain);
+    return false;
+  }
+
+  end(): void {
+    this.#res.end();
+  }
+
+  upstreamFailed(cause: unknown): void {
+    this.#fail(new ProxyError("UPSTREAM_RESET", "upstream", { cause, message: "the origin's body broke before its end" }));
+  }
+
+  #fail(error: ProxyError): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#stopSource(error);
+    if (!this.#res.destroyed && !this.#res.writableFinished) this.#res.destroy(error);
+    this.#reject(error);
+  }
 }
+
+/**
+ * The answer's body to the client. A body that can relay itself (an origin's, see
+ * upstream/exchange.ts) writes its chunks straight into the response; any other stream is read
+ * with six listeners, where `pipe` plus `finished` on both sides add some twenty.
+ */
+export function pipeBody(body: Readable, res: ServerResponse, counted: (bytes: number) => void): Promise<void> {
+  const downstream = new Downstream(res, counted);
+  if (isRelayed(body)) {
+    body.relayTo(downstream);
+    return downstream.done;
+  }
+  const relay = (chunk: Buffer): void => {
+    if (!downstream.write(chunk)) body.pause();
+  };
+  downstream.source(
+    () => body.resume(),
+    (error) => {
+      body.off("data", relay);
+      if (!body.destroyed && !body.readableEnded) body.destroy(error);
+    },
+  );
+  body.on("data", relay);
+  body.once("end", () => downstream.end());
+  body.once("error", (error) => downstream.upstreamFailed(error));
+  body.once("close", () => {
+    if (!body.readableEnded) downstream.upstreamFailed(undefined);
+  });
+  return downstream.done;
+}
+
+function isRelayed(body: Readable): body is Readable & RelayedBody {
+  return typeof (body as Partial<RelayedBody>).relayTo === "function";
+}
+
+function noop(): void {}

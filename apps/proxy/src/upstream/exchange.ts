@@ -3,6 +3,8 @@ import { Readable } from "node:stream";
 
 import type { Dispatcher } from "undici";
 
+import type { BodySink, RelayedBody } from "../origin.ts";
+
 /**
  * The downstream client as an exchange sees it: whether it left, and whom to tell when it does.
  * One per request, cheaper than an AbortController: no event target, no listener list.
@@ -100,7 +102,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#body?.push(chunk) === false) controller.pause();
+    const body = this.#body;
+    if (!body) return;
+    const accepted = body.sink ? body.sink.write(chunk) : body.push(chunk);
+    if (!accepted) controller.pause();
   }
 
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
@@ -109,10 +114,11 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       if (value !== undefined) this.#trailers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
     this.#finish();
-    if (this.#body) {
-      this.#body.complete = true;
-      this.#body.push(null);
-    }
+    const body = this.#body;
+    if (!body) return;
+    body.complete = true;
+    if (body.sink) body.sink.end();
+    else body.push(null);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -120,7 +126,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.#finish();
     // undici leaves a request body it could not send to its owner; nobody will read it now.
     if (this.#requestBody && !this.#requestBody.destroyed) this.#requestBody.on("error", ignore).destroy(error);
-    if (this.#body) this.#body.destroy(error);
+    const body = this.#body;
+    if (body?.sink) body.sink.upstreamFailed(error);
+    else if (body) body.destroy(error);
     else this.#reject(error);
   }
 
@@ -131,15 +139,39 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-/** The answer's body: reading asks the connection for more, destroying it abandons the exchange. */
-class ResponseBody extends Readable {
+/**
+ * The answer's body: reading asks the connection for more, destroying it abandons the exchange.
+ * Relayed instead, its chunks go straight from the connection into the client's answer, with no
+ * stream events in between: what arrived before is read out first.
+ */
+class ResponseBody extends Readable implements RelayedBody {
   readonly #controller: Dispatcher.DispatchController;
   /** The target sent all of it: what is left to read is buffered here, nothing to abort. */
   complete = false;
+  /** Where the chunks go once relayed; undefined while the body is read as a stream. */
+  sink: BodySink | undefined;
 
   constructor(controller: Dispatcher.DispatchController) {
     super();
     this.#controller = controller;
+  }
+
+  relayTo(sink: BodySink): void {
+    if (this.destroyed) {
+      sink.upstreamFailed(this.errored ?? undefined);
+      return;
+    }
+    sink.source(
+      () => this.#controller.resume(),
+      (error) => {
+        if (!this.complete) this.#controller.abort(error);
+      },
+    );
+    for (let chunk = this.read() as Buffer | null; chunk !== null; chunk = this.read() as Buffer | null) {
+      if (!sink.write(chunk)) this.#controller.pause();
+    }
+    if (this.complete) sink.end();
+    else this.sink = sink;
   }
 
   override _read(): void {
