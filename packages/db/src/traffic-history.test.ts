@@ -612,3 +612,51 @@ describe("the upgrades that add summaries", () => {
     60_000,
   );
 });
+
+describe("batches written by several nodes at once", () => {
+  /** One node's minute for `routes` routes, in the given order, each route a 2xx miss of `requests`. */
+  const minuteOf = (nodeId: string, routeIds: readonly string[], requests: number): RollupRow[] =>
+    routeIds.map((routeId) => ({
+      ...bucketRows(randomSource(5), END, 60)[0]!,
+      nodeId,
+      routeId,
+      poolId: "pool-shared",
+      targetId: `${routeId}-target`,
+      statusClass: "2xx",
+      cacheStatus: "miss",
+      requests,
+      errors: 0,
+      errorCauses: Array<number>(ERROR_CAUSE_COUNT).fill(0),
+    }));
+
+  it("never deadlock on the shared summaries, however large and however ordered", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const routeIds = Array.from({ length: 1_200 }, (_, index) => `route-${String(index).padStart(4, "0")}`);
+      // Overlapping route sets in opposite orders: the shape that made chunked batches lock crosswise.
+      const nodeA = minuteOf("node-a", routeIds.slice(0, 900), 2);
+      const nodeB = minuteOf("node-b", routeIds.slice(300).reverse(), 3);
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([writeRollups(fresh.db, nodeA), writeRollups(fresh.db, nodeB)]);
+      }
+      const cluster = await readSummaries("traffic_cluster_summaries", fresh.db);
+      const fiveMinutes = cluster.filter((row) => row.seconds === 300);
+      expect(fiveMinutes).toHaveLength(1_200);
+      expect(fiveMinutes.reduce((sum, row) => sum + row.requests, 0)).toBe(900 * 2 + 900 * 3);
+    } finally {
+      await fresh.drop();
+    }
+  }, 60_000);
+
+  it("keep the last of rows that share an identity in one batch", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const [first] = minuteOf("node-a", ["route-1"], 4);
+      await writeRollups(fresh.db, [first!, { ...first!, requests: 9 }]);
+      const stored = await fresh.db.trafficRollup.findMany();
+      expect(stored.map((row) => Number(row.requests))).toEqual([9]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});

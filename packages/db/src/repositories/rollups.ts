@@ -1,43 +1,49 @@
 import type { RollupRow } from "@concierge/config/traffic";
 
-import { Prisma, type TrafficRollup } from "../../generated/prisma/client.ts";
+import type { TrafficRollup } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../client.ts";
 
 export type { RollupRow };
 
-/** Rows per INSERT: 16 parameters each, well under PostgreSQL's 65,535. */
-const ROWS_PER_STATEMENT = 500;
-
 const bigintArray = (values: readonly number[]) =>
   `{${values.map((value) => Math.round(value)).join(",")}}`;
+
+const identityOf = (row: RollupRow) =>
+  `${row.bucketStart.getTime()}|${row.bucketSeconds}|${row.nodeId}|${row.routeId}|${row.targetId}|${row.statusClass}|${row.cacheStatus}`;
 
 /**
  * Writes rows as the writer's complete totals for their identity: an existing row is replaced,
  * never added to. A batch retried after a lost acknowledgement therefore writes the same values
- * again, and nothing is counted twice. All rows go in one transaction.
+ * again, and nothing is counted twice. Of rows sharing an identity, the last one counts.
+ *
+ * The whole batch is one statement, its columns passed as arrays (16 parameters whatever its
+ * size): the summaries' trigger then runs once and takes its row locks in key order, so two
+ * nodes writing the same minutes wait for each other and never deadlock.
  */
 export async function writeRollups(db: Db, rows: readonly RollupRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const statements = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const values = rows.slice(start, start + ROWS_PER_STATEMENT).map(
-      (
-        row,
-      ) => Prisma.sql`(${row.bucketStart}, ${row.bucketSeconds}, ${row.nodeId}, ${row.routeId}, ${row.poolId},
-        ${row.targetId}, ${row.statusClass}, ${row.cacheStatus}, ${Math.round(row.requests)}::bigint,
-        ${Math.round(row.errors)}::bigint, ${bigintArray(row.errorCauses)}::bigint[], ${Math.round(row.bytesIn)}::bigint, ${Math.round(row.bytesOut)}::bigint,
-        ${row.latencySumMs}::float8, ${bigintArray(row.latencyBuckets)}::bigint[], ${bigintArray(row.upstreamBuckets)}::bigint[])`,
-    );
-    statements.push(db.$executeRaw`
-      INSERT INTO traffic_rollups (bucket_start, bucket_seconds, node_id, route_id, pool_id, target_id, status_class,
-        cache_status, requests, errors, error_causes, bytes_in, bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
-      VALUES ${Prisma.join(values)}
-      ON CONFLICT (bucket_start, bucket_seconds, node_id, route_id, target_id, status_class, cache_status) DO UPDATE SET
-        pool_id = excluded.pool_id, requests = excluded.requests, errors = excluded.errors, error_causes = excluded.error_causes,
-        bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out, latency_sum_ms = excluded.latency_sum_ms,
-        latency_buckets = excluded.latency_buckets, upstream_buckets = excluded.upstream_buckets`);
-  }
-  await db.$transaction(statements);
+  const latest = [...new Map(rows.map((row) => [identityOf(row), row])).values()];
+  if (latest.length === 0) return;
+  const column = <Value>(pick: (row: RollupRow) => Value): Value[] => latest.map(pick);
+  await db.$executeRaw`
+    INSERT INTO traffic_rollups (bucket_start, bucket_seconds, node_id, route_id, pool_id, target_id, status_class,
+      cache_status, requests, errors, error_causes, bytes_in, bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
+    SELECT bucket_start::timestamp(3), bucket_seconds, node_id, route_id, pool_id, target_id, status_class,
+      cache_status, requests, errors, error_causes::bigint[], bytes_in, bytes_out, latency_sum_ms,
+      latency_buckets::bigint[], upstream_buckets::bigint[]
+    FROM unnest(
+      ${column((row) => row.bucketStart.toISOString())}::text[], ${column((row) => row.bucketSeconds)}::int[],
+      ${column((row) => row.nodeId)}::text[], ${column((row) => row.routeId)}::text[], ${column((row) => row.poolId)}::text[],
+      ${column((row) => row.targetId)}::text[], ${column((row) => row.statusClass)}::text[], ${column((row) => row.cacheStatus)}::text[],
+      ${column((row) => Math.round(row.requests))}::bigint[], ${column((row) => Math.round(row.errors))}::bigint[],
+      ${column((row) => bigintArray(row.errorCauses))}::text[], ${column((row) => Math.round(row.bytesIn))}::bigint[],
+      ${column((row) => Math.round(row.bytesOut))}::bigint[], ${column((row) => row.latencySumMs)}::float8[],
+      ${column((row) => bigintArray(row.latencyBuckets))}::text[], ${column((row) => bigintArray(row.upstreamBuckets))}::text[]
+    ) AS batch (bucket_start, bucket_seconds, node_id, route_id, pool_id, target_id, status_class, cache_status,
+      requests, errors, error_causes, bytes_in, bytes_out, latency_sum_ms, latency_buckets, upstream_buckets)
+    ON CONFLICT (bucket_start, bucket_seconds, node_id, route_id, target_id, status_class, cache_status) DO UPDATE SET
+      pool_id = excluded.pool_id, requests = excluded.requests, errors = excluded.errors, error_causes = excluded.error_causes,
+      bytes_in = excluded.bytes_in, bytes_out = excluded.bytes_out, latency_sum_ms = excluded.latency_sum_ms,
+      latency_buckets = excluded.latency_buckets, upstream_buckets = excluded.upstream_buckets`;
 }
 
 /** What a node already wrote for one bucket: the base a restarted writer adds its own counts to. */
