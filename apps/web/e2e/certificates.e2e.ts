@@ -66,4 +66,53 @@ describe("managing certificates in the dashboard", () => {
     expect(await page.getByRole("button", { name: /Upload certificate|Generate self-signed/ }).count()).toBe(0);
     await page.close();
   });
+
+  it("turns automatic renewal on from the row: it stays on after a reload, and a viewer sees it but cannot change it", async () => {
+    const page = await dashboard.browser.browser.newPage();
+    await dashboard.signIn(page, EDITOR);
+    await page.goto(`${dashboard.origin}/certificates`);
+
+    await page.getByLabel("Hosts").fill("renew.example.test");
+    await page.getByLabel("Hosts").press("Enter");
+    await page.getByRole("button", { name: "Generate self-signed" }).click();
+    const row = () =>
+      page
+        .getByRole("table", { name: "certificates" })
+        .getByTestId("table-row")
+        .filter({ hasText: "renew.example.test" });
+    const toggle = () => row().getByRole("checkbox", { name: "Renew automatically" });
+    await row().waitFor();
+    expect(await toggle().isChecked()).toBe(false);
+
+    await toggle().click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await dashboard.database.db.certificate.findFirst({
+              where: { names: { has: "renew.example.test" } },
+            })
+          )?.autoRenew,
+      )
+      .toBe(true);
+
+    await page.reload();
+    await row().waitFor();
+    expect(await toggle().isChecked()).toBe(true);
+    expect(await toggle().isEnabled()).toBe(true);
+    await page.close();
+
+    const viewerPage = await dashboard.browser.browser.newPage();
+    await dashboard.signIn(viewerPage, VIEWER);
+    await viewerPage.goto(`${dashboard.origin}/certificates`);
+    const viewerToggle = viewerPage
+      .getByRole("table", { name: "certificates" })
+      .getByTestId("table-row")
+      .filter({ hasText: "renew.example.test" })
+      .getByRole("checkbox", { name: "Renew automatically" });
+    await viewerToggle.waitFor();
+    expect(await viewerToggle.isChecked()).toBe(true);
+    expect(await viewerToggle.isDisabled()).toBe(true);
+    await viewerPage.close();
+  });
 });

@@ -32,6 +32,7 @@ interface Summary {
   fingerprint: string;
   notAfter: string;
   isDefault: boolean;
+  autoRenew: boolean;
   warnings: string[];
   revision?: number;
 }
@@ -240,6 +241,85 @@ describe("self-signed certificates and deletion", () => {
     const listed = (await call("GET", "/api/v1/certificates")).json as Summary[];
     expect(listed.map((entry) => entry.id)).not.toContain(created.id);
     expect((await call("DELETE", `/api/v1/certificates/${created.id}`)).status).toBe(404);
+  });
+});
+
+describe("automatic renewal", () => {
+  it("an editor turns it on: the row, an audit entry with before and after, and a new revision", async () => {
+    const created = (
+      await call("POST", "/api/v1/certificates/self-signed", { hosts: ["renew.test"] })
+    ).json as Summary;
+    expect(created.autoRenew).toBe(false);
+
+    const answer = await call("PATCH", `/api/v1/certificates/${created.id}`, { autoRenew: true });
+    expect(answer.status).toBe(200);
+    const updated = answer.json as Summary;
+    expect(updated).toMatchObject({ id: created.id, names: ["renew.test"], autoRenew: true });
+    expect(updated.revision).toBeGreaterThan(created.revision ?? 0);
+
+    const listed = (await call("GET", "/api/v1/certificates")).json as Summary[];
+    expect(listed.find((entry) => entry.id === created.id)?.autoRenew).toBe(true);
+    const row = await api.database.db.certificate.findUnique({ where: { id: created.id } });
+    expect(row?.autoRenew).toBe(true);
+
+    const audit = await api.database.db.auditEntry.findFirst({
+      where: { action: "certificate.auto-renew", entityId: created.id },
+    });
+    expect(audit).toMatchObject({
+      actorId: editor.id,
+      entityType: "certificate",
+      before: { autoRenew: false },
+      after: { autoRenew: true },
+      revision: updated.revision,
+    });
+    const revision = await api.database.db.configRevision.findUnique({
+      where: { number: updated.revision ?? 0 },
+    });
+    expect(revision?.summary).toBe("certificate.auto-renew");
+
+    const off = await call("PATCH", `/api/v1/certificates/${created.id}`, { autoRenew: false });
+    expect(off.json).toMatchObject({ autoRenew: false });
+  });
+
+  it("lets only editors change it", async () => {
+    const created = (
+      await call("POST", "/api/v1/certificates/self-signed", { hosts: ["viewer-renew.test"] })
+    ).json as Summary;
+    const answer = await call(
+      "PATCH",
+      `/api/v1/certificates/${created.id}`,
+      { autoRenew: true },
+      viewer.token,
+    );
+    expect(answer.status).toBe(403);
+    const row = await api.database.db.certificate.findUnique({ where: { id: created.id } });
+    expect(row?.autoRenew).toBe(false);
+  });
+
+  it("refuses a body that is not just a boolean autoRenew, naming the field", async () => {
+    const created = (
+      await call("POST", "/api/v1/certificates/self-signed", { hosts: ["bad-body.test"] })
+    ).json as Summary;
+    const notBoolean = await call("PATCH", `/api/v1/certificates/${created.id}`, {
+      autoRenew: "yes",
+    });
+    expect(notBoolean.status).toBe(422);
+    expect(notBoolean.type).toMatch(/^application\/problem\+json/);
+    expect((notBoolean.json as Problem).errors?.map((error) => error.path)).toEqual(["autoRenew"]);
+
+    const unknownField = await call("PATCH", `/api/v1/certificates/${created.id}`, {
+      autoRenew: true,
+      isDefault: true,
+    });
+    expect(unknownField.status).toBe(422);
+    expect(JSON.stringify((unknownField.json as Problem).errors)).toContain("isDefault");
+  });
+
+  it("404s an unknown certificate", async () => {
+    const answer = await call("PATCH", `/api/v1/certificates/${crypto.randomUUID()}`, {
+      autoRenew: true,
+    });
+    expect(answer.status).toBe(404);
   });
 });
 

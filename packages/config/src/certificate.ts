@@ -40,6 +40,12 @@ export const SelfSignedRequestSchema = z.strictObject({
 });
 export type SelfSignedRequest = z.output<typeof SelfSignedRequestSchema>;
 
+/** PATCH /api/v1/certificates/{id}: whether the proxy's renewal scheduler reissues it before it expires. */
+export const CertificateAutoRenewSchema = z.strictObject({
+  autoRenew: z.boolean(),
+});
+export type CertificateAutoRenew = z.output<typeof CertificateAutoRenewSchema>;
+
 /** Certificates expiring within this many days come back with a warning. */
 export const EXPIRY_WARNING_DAYS = 14;
 
@@ -51,6 +57,8 @@ export interface CertificateSummary {
   notBefore: string;
   notAfter: string;
   isDefault: boolean;
+  /** Reissued by the proxy before it expires (when the proxy runs with PROXY_CERTIFICATE_RENEWAL=on). */
+  autoRenew: boolean;
   createdAt: string;
   /** e.g. "expires in 3 days": the certificate needs replacing soon. */
   warnings: string[];

@@ -1,5 +1,6 @@
 import {
   EXPIRY_WARNING_DAYS,
+  type CertificateAutoRenew,
   type CertificateSummary,
   type CertificateUpload,
   type SelfSignedRequest,
@@ -7,6 +8,7 @@ import {
 import { encryptPrivateKey, loadSecretKey, type SecretKey } from "@concierge/db/certificate-crypto";
 import { generateSelfSigned } from "@concierge/db/self-signed-certificate";
 import { applyConfigChange } from "@concierge/db/config-change";
+import { NotFoundError } from "@concierge/db/errors";
 import {
   createCertificateRepository,
   type CertificateRow,
@@ -103,6 +105,33 @@ export async function deleteCertificate(
     (tx) => createCertificateRepository(tx).delete(id),
   );
   return { revision };
+}
+
+/** Marks a certificate for the proxy's renewal scheduler, or takes it off (ADR 0008). */
+export async function setCertificateAutoRenew(
+  actor: Actor,
+  id: string,
+  input: CertificateAutoRenew,
+  client: ClientInfo,
+): Promise<CertificateWithRevision> {
+  requireRole(actor, "editor");
+  assertId(id, "certificate");
+  const current = await createCertificateRepository(db()).find(id);
+  if (current === null) throw new NotFoundError(`No certificate has id ${id}`);
+  const { result, revision } = await applyConfigChange(
+    db(),
+    {
+      actorId: actor.id,
+      action: "certificate.auto-renew",
+      entityType: "certificate",
+      entityId: id,
+      before: { autoRenew: current.autoRenew },
+      after: { autoRenew: input.autoRenew },
+      clientIp: client.address,
+    },
+    (tx) => createCertificateRepository(tx).setAutoRenew(id, input.autoRenew),
+  );
+  return { ...toSummary(result, new Date()), revision };
 }
 
 interface InspectedChain {
@@ -229,6 +258,7 @@ function toSummary(row: CertificateRow, now: Date): CertificateSummary {
     notBefore: row.notBefore.toISOString(),
     notAfter: row.notAfter.toISOString(),
     isDefault: row.isDefault,
+    autoRenew: row.autoRenew,
     createdAt: row.createdAt.toISOString(),
     warnings,
   };

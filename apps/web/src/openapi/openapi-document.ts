@@ -1,4 +1,8 @@
-import { CertificateUploadSchema, SelfSignedRequestSchema } from "@concierge/config/certificate";
+import {
+  CertificateAutoRenewSchema,
+  CertificateUploadSchema,
+  SelfSignedRequestSchema,
+} from "@concierge/config/certificate";
 import { PoolInputSchema } from "@concierge/config/pool";
 import { RouteInputSchema } from "@concierge/config/route";
 import { z } from "zod";
@@ -241,6 +245,18 @@ export const OPERATIONS: readonly Operation[] = [
     body: SelfSignedRequestSchema,
     success: {
       status: 201,
+      description: "The certificate and the new revision",
+      schema: revisionSchema,
+    },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/certificates/{id}",
+    summary: "Turn automatic renewal of a certificate on or off",
+    role: "editor",
+    body: CertificateAutoRenewSchema,
+    success: {
+      status: 200,
       description: "The certificate and the new revision",
       schema: revisionSchema,
     },

@@ -40,6 +40,9 @@ export function createCertificateRepository(db: Db | Tx) {
         orderBy: [{ notAfter: "asc" }, { id: "asc" }],
       }),
 
+    find: (id: string): Promise<CertificateRow | null> =>
+      db.certificate.findUnique({ where: { id }, select: summaryFields }),
+
     /** With the encrypted keys: for the proxy's certificate loader only. */
     listWithKeys: () =>
       db.certificate.findMany({

@@ -3,6 +3,7 @@
 import type { CertificateSummary } from "@concierge/config/certificate";
 
 import { fetchJson } from "../../../../client/fetch-json.ts";
+import { CheckboxField } from "../../../../components/ui/checkbox-field.tsx";
 import { ConfirmButton } from "../../../../components/ui/confirm-button.tsx";
 import { DataTable, type Column } from "../../../../components/ui/data-table.tsx";
 import { Notice } from "../../../../components/ui/notice.tsx";
@@ -85,12 +86,36 @@ export function CertificateTable() {
   const remove = useCertificateMutation((id: string) =>
     fetchJson(`/api/v1/certificates/${id}`, { method: "DELETE" }),
   );
+  const setAutoRenew = useCertificateMutation(
+    ({ id, autoRenew }: Pick<CertificateSummary, "id" | "autoRenew">) =>
+      fetchJson(`/api/v1/certificates/${id}`, { method: "PATCH", body: { autoRenew } }),
+  );
 
   if (!certificates.data) return <QueryState query={certificates} />;
+
+  /** While the change is on its way the box already shows it; a refusal puts it back. */
+  const shownAutoRenew = (certificate: CertificateSummary) =>
+    setAutoRenew.isPending && setAutoRenew.variables.id === certificate.id
+      ? setAutoRenew.variables.autoRenew
+      : certificate.autoRenew;
+
+  const renewalColumn: Column<CertificateSummary> = {
+    key: "autoRenew",
+    header: "Renewal",
+    cell: (certificate) => (
+      <CheckboxField
+        label="Renew automatically"
+        checked={shownAutoRenew(certificate)}
+        disabled={!canEdit || setAutoRenew.isPending}
+        onCheckedChange={(autoRenew) => setAutoRenew.mutate({ id: certificate.id, autoRenew })}
+      />
+    ),
+  };
 
   const columns: Column<CertificateSummary>[] = canEdit
     ? [
         ...BASE_COLUMNS,
+        renewalColumn,
         {
           key: "delete",
           header: "Delete",
@@ -106,11 +131,12 @@ export function CertificateTable() {
           ),
         },
       ]
-    : BASE_COLUMNS;
+    : [...BASE_COLUMNS, renewalColumn];
 
   return (
     <div className="space-y-3">
       {remove.isError && <Notice tone="error">{remove.error.message}</Notice>}
+      {setAutoRenew.isError && <Notice tone="error">{setAutoRenew.error.message}</Notice>}
       <DataTable
         label="certificates"
         rows={certificates.data}
