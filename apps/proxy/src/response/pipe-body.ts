@@ -10,14 +10,13 @@ import type { BodySink, RelayedBody } from "../origin.ts";
  * breaks is UPSTREAM_RESET — then tears down whatever is not done yet. `done` settles once the
  * answer was handed to the client's connection, or with the first failure.
  */
-export class Downstream implements BodySink {
+class Downstream implements BodySink {
   readonly done: Promise<void>;
   readonly #res: ServerResponse;
   readonly #counted: (bytes: number) => void;
   #resumeSource: () => void = noop;
   #stopSource: (error: ProxyError) => void = noop;
   #failed = false;
-  #resolve!: () => void;
   #reject!: (error: ProxyError) => void;
   readonly #onDrain = (): void => this.#resumeSource();
 
@@ -25,14 +24,13 @@ export class Downstream implements BodySink {
     this.#res = res;
     this.#counted = counted;
     this.done = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
       this.#reject = reject;
+      res.once("finish", resolve);
     });
     const clientLeft = (cause?: unknown): void => {
       if (res.writableFinished) return;
       this.#fail(new ProxyError("CLIENT_ABORTED", "client", { message: "the client left before the end of the answer", cause }));
     };
-    res.once("finish", () => this.#resolve());
     res.once("close", clientLeft);
     res.once("error", clientLeft);
   }
@@ -71,7 +69,8 @@ export class Downstream implements BodySink {
 /**
  * The answer's body to the client. A body that can relay itself (an origin's, see
  * upstream/exchange.ts) writes its chunks straight into the response; any other stream is read
- * with six listeners, where `pipe` plus `finished` on both sides add some twenty.
+ * with four listeners beside the response's three, where `pipe` plus `finished` on both sides add
+ * some twenty.
  */
 export function pipeBody(body: Readable, res: ServerResponse, counted: (bytes: number) => void): Promise<void> {
   const downstream = new Downstream(res, counted);

@@ -61,11 +61,9 @@ export function exchange(
 }
 
 class ExchangeHandler implements Dispatcher.DispatchHandler {
-  #controller: Dispatcher.DispatchController | undefined;
   #body: ResponseBody | undefined;
   #trailers: Record<string, string> = {};
   #settled = false;
-  readonly #abort = (reason: Error): void => this.#controller?.abort(reason);
   readonly #resolve: (exchanged: Exchanged) => void;
   readonly #reject: (error: Error) => void;
   readonly #requestBody: Readable | null;
@@ -87,10 +85,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
     const left = this.#client?.leftWith;
     if (left) controller.abort(left);
-    else this.#client?.watch(this.#abort);
+    else this.#client?.watch((reason) => controller.abort(reason));
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {

@@ -18,9 +18,9 @@ import type { Readable } from "node:stream";
 
 import type { OriginResponse } from "../origin.ts";
 import { ProxyError } from "../errors.ts";
+import { responseWithoutHopByHop } from "../guard/hop-by-hop.ts";
 import { createAttemptBody, isBodyReplayable } from "./attempt-body.ts";
 import { exchange, type ClientLink } from "./exchange.ts";
-import { stripHopByHop } from "./response-headers.ts";
 import type { TargetRuntime } from "./target-runtime.ts";
 import { toUpstreamFailure, type UpstreamFailure } from "./undici-errors.ts";
 import { toUpstreamPool, type UpstreamPool } from "./upstream-pool.ts";
@@ -98,7 +98,7 @@ export async function forwardRequest(
       const extraHeaders = upstream.balancer.responseHeaders?.(target, request);
       return {
         statusCode: response.statusCode,
-        headers: stripHopByHop(response.headers),
+        headers: responseWithoutHopByHop(response.headers),
         body: response.body,
         trailers: response.trailers,
         targetId: target.id,
