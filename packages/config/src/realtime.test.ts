@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { MetricsDeltaSchema, addErrorCauses, type MetricsDelta } from "./realtime.ts";
+import { MetricsDeltaSchema, type MetricsDelta } from "./realtime.ts";
+import { addErrorCauses } from "./traffic.ts";
 
 const quietDelta: MetricsDelta = {
   at: 1,

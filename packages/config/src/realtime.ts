@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import type { NodeQuestionEvents } from "./node-questions.ts";
-import { ERROR_CAUSES, type ErrorCauseCounts } from "./traffic.ts";
+import { ErrorCauseCountsSchema } from "./traffic.ts";
 
 /**
  * The live contract between proxy nodes (senders), the web server (aggregator) and browsers.
@@ -103,18 +103,6 @@ export function addCounters(into: TrafficCounters, from: TrafficCounters): Traff
   return into;
 }
 
-/** Failed requests by cause in an interval, only the causes with some (`{}` in a quiet second). */
-const LiveErrorCausesSchema = z.partialRecord(z.enum(ERROR_CAUSES), count);
-
-/** Adds `from` into `into` (mutates `into`). */
-export function addErrorCauses(into: ErrorCauseCounts, from: ErrorCauseCounts): ErrorCauseCounts {
-  for (const cause of ERROR_CAUSES) {
-    const added = from[cause];
-    if (added) into[cause] = (into[cause] ?? 0) + added;
-  }
-  return into;
-}
-
 export const TargetStateSchema = z.enum(["up", "down", "ejected", "draining", "disabled"]);
 
 /** A target as a node sees it now; `newConnections` and `requests` count the interval only. */
@@ -161,7 +149,7 @@ export const MetricsDeltaSchema = z.object({
    * Over all the node's routes: why requests failed (client_aborted included, as in ERROR_CAUSES).
    * Defaults to none, so a node of an earlier release keeps streaming while the web is upgraded first.
    */
-  errorCauses: LiveErrorCausesSchema.default({}),
+  errorCauses: ErrorCauseCountsSchema.default({}),
   routes: z.array(RouteDeltaSchema).max(10_000),
   targets: z.array(TargetLiveSchema).max(10_000),
 });
@@ -181,7 +169,7 @@ export function summarizeLatency(buckets: ArrayLike<number>): LatencySummary {
 const LiveCountersSchema = TrafficCountersSchema.extend({ latency: LatencySummarySchema });
 
 export const LiveTotalsSchema = LiveCountersSchema.extend({
-  errorCauses: LiveErrorCausesSchema,
+  errorCauses: ErrorCauseCountsSchema,
   clientConnections: count,
   upstreamConnections: count,
   newUpstreamConnections: count,

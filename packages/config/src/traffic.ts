@@ -84,8 +84,17 @@ export type ErrorCause = (typeof ERROR_CAUSES)[number];
 export const ERROR_CAUSE_COUNT = ERROR_CAUSES.length;
 
 /** Failed requests by cause; causes with none are left out. */
-export const ErrorCauseCountsSchema = z.partialRecord(z.enum(ERROR_CAUSES), z.number());
+export const ErrorCauseCountsSchema = z.partialRecord(z.enum(ERROR_CAUSES), z.number().nonnegative());
 export type ErrorCauseCounts = z.infer<typeof ErrorCauseCountsSchema>;
+
+/** Adds `from` into `into` (mutates `into`). */
+export function addErrorCauses(into: ErrorCauseCounts, from: ErrorCauseCounts): ErrorCauseCounts {
+  for (const cause of ERROR_CAUSES) {
+    const added = from[cause];
+    if (added) into[cause] = (into[cause] ?? 0) + added;
+  }
+  return into;
+}
 
 /** `[3, 0, 1, …]` indexed by ERROR_CAUSES → `{ origin_5xx: 3, reset: 1 }`. */
 export function toErrorCauseCounts(counts: readonly number[]): ErrorCauseCounts {

@@ -2,14 +2,13 @@ import {
   LATENCY_BUCKET_COUNT,
   LIVE_HISTORY_MS,
   addCounters,
-  addErrorCauses,
   emptyCounters,
   summarizeLatency,
   type LiveTick,
   type MetricsDelta,
   type TrafficCounters,
 } from "@concierge/config/realtime";
-import type { ErrorCauseCounts } from "@concierge/config/traffic";
+import { addErrorCauses, type ErrorCauseCounts } from "@concierge/config/traffic";
 
 /** The room name and the `nodeId` of a tick summed over every node. */
 export const ALL_NODES = "all";

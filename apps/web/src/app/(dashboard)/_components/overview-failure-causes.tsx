@@ -1,5 +1,5 @@
-import { addErrorCauses, type LiveTick } from "@concierge/config/realtime";
-import { ERROR_CAUSES, type ErrorCauseCounts } from "@concierge/config/traffic";
+import type { LiveTick } from "@concierge/config/realtime";
+import { addErrorCauses, ERROR_CAUSES, type ErrorCauseCounts } from "@concierge/config/traffic";
 import { useId } from "react";
 
 import { ERROR_CAUSE_LABELS } from "../../../components/charts/error-cause-labels.ts";

@@ -1,4 +1,9 @@
-import type { ErrorCause, ErrorCauseCounts, TrafficPoint, TrafficResponse } from "@concierge/config/traffic";
+import {
+  addErrorCauses,
+  type ErrorCauseCounts,
+  type TrafficPoint,
+  type TrafficResponse,
+} from "@concierge/config/traffic";
 import type uPlot from "uplot";
 
 import { orGap } from "../../../../components/charts/traffic-ratios.ts";
@@ -26,11 +31,7 @@ export const METRICS = {
 export function causeTotals(response: TrafficResponse): ErrorCauseCounts {
   const totals: ErrorCauseCounts = {};
   for (const series of response.series) {
-    for (const point of series.points) {
-      for (const [cause, count] of Object.entries(point.errorCauses) as Array<[ErrorCause, number]>) {
-        totals[cause] = (totals[cause] ?? 0) + count;
-      }
-    }
+    for (const point of series.points) addErrorCauses(totals, point.errorCauses);
   }
   return totals;
 }
