@@ -17,7 +17,8 @@ export interface BodySink {
   source(resume: () => void, stop: (error: Error) => void): void;
   /** false: pause until the sink resumes the body. */
   write(chunk: Buffer): boolean;
-  end(): void;
+  /** `trailers`: the origin's trailer fields to pass on, when it sent any. */
+  end(trailers?: Record<string, string>): void;
   upstreamFailed(cause: unknown): void;
 }
 

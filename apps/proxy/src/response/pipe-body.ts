@@ -49,12 +49,23 @@ class Downstream implements BodySink {
     return false;
   }
 
-  end(): void {
+  end(trailers?: Record<string, string>): void {
+    if (trailers) this.#addTrailers(trailers);
     this.#res.end();
   }
 
   upstreamFailed(cause: unknown): void {
     this.#fail(new ProxyError("UPSTREAM_RESET", "upstream", { cause, message: "the origin's body broke before its end" }));
+  }
+
+  /** Sent only on a chunked HTTP/1.1 answer or an HTTP/2 stream: Node drops them elsewhere. */
+  #addTrailers(trailers: Record<string, string>): void {
+    try {
+      this.#res.addTrailers(trailers);
+    } catch {
+      // A field undici accepted but Node refuses to write (a character outside the field-value
+      // grammar): the trailers are optional metadata (RFC 9110 §6.5.1), the answer is not.
+    }
   }
 
   #fail(error: ProxyError): void {

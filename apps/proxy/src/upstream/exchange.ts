@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 
 import type { Dispatcher } from "undici";
 
+import { isHopByHop } from "../guard/hop-by-hop.ts";
 import type { BodySink, RelayedBody } from "../origin.ts";
 
 /**
@@ -36,12 +37,11 @@ export interface ExchangeRequest {
   body: Readable | null;
 }
 
-/** A target's answer, resolved at its header block; `trailers` fill in once the body ended. */
+/** A target's answer, resolved at its header block. */
 export interface Exchanged {
   statusCode: number;
   headers: IncomingHttpHeaders;
   body: Readable;
-  trailers: Record<string, string>;
 }
 
 /**
@@ -62,7 +62,6 @@ export function exchange(
 
 class ExchangeHandler implements Dispatcher.DispatchHandler {
   #body: ResponseBody | undefined;
-  #trailers: Record<string, string> = {};
   #settled = false;
   readonly #resolve: (exchanged: Exchanged) => void;
   readonly #reject: (error: Error) => void;
@@ -95,7 +94,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.#client?.watch(undefined);
     this.#body = new ResponseBody(controller);
-    this.#resolve({ statusCode, headers, body: this.#body, trailers: this.#trailers });
+    this.#resolve({ statusCode, headers, body: this.#body });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -106,15 +105,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
-    for (const name in trailers) {
-      const value = trailers[name];
-      if (value !== undefined) this.#trailers[name] = Array.isArray(value) ? value.join(", ") : value;
-    }
     this.#finish();
     const body = this.#body;
     if (!body) return;
     body.complete = true;
-    if (body.sink) body.sink.end();
+    body.trailers = forwardableTrailers(trailers);
+    if (body.sink) body.sink.end(body.trailers);
     else body.push(null);
   }
 
@@ -147,6 +143,8 @@ class ResponseBody extends Readable implements RelayedBody {
   complete = false;
   /** Where the chunks go once relayed; undefined while the body is read as a stream. */
   sink: BodySink | undefined;
+  /** The target's trailer fields, once complete; only a relayed body passes them on. */
+  trailers: Record<string, string> | undefined;
 
   constructor(controller: Dispatcher.DispatchController) {
     super();
@@ -167,7 +165,7 @@ class ResponseBody extends Readable implements RelayedBody {
     for (let chunk = this.read() as Buffer | null; chunk !== null; chunk = this.read() as Buffer | null) {
       if (!sink.write(chunk)) this.#controller.pause();
     }
-    if (this.complete) sink.end();
+    if (this.complete) sink.end(this.trailers);
     else this.sink = sink;
   }
 
@@ -180,5 +178,37 @@ class ResponseBody extends Readable implements RelayedBody {
     callback(error);
   }
 }
+
+/**
+ * RFC 9110 §6.5.1: a trailer field must not carry what frames, routes, authenticates or controls
+ * the message, nor how its content is processed; such fields, and hop-by-hop ones, are dropped
+ * and the rest pass on. Undefined when nothing is left, as for nearly every answer.
+ */
+function forwardableTrailers(trailers: IncomingHttpHeaders): Record<string, string> | undefined {
+  let kept: Record<string, string> | undefined;
+  for (const name in trailers) {
+    const value = trailers[name];
+    if (value === undefined || FIELDS_NOT_ALLOWED_IN_TRAILERS.has(name) || isHopByHop(name, undefined)) continue;
+    (kept ??= {})[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return kept;
+}
+
+const FIELDS_NOT_ALLOWED_IN_TRAILERS: ReadonlySet<string> = new Set([
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "content-range",
+  "host",
+  "authorization",
+  "set-cookie",
+  "cache-control",
+  "expires",
+  "age",
+  "date",
+  "location",
+  "retry-after",
+  "vary",
+]);
 
 function ignore(): void {}

@@ -46,8 +46,6 @@ export interface ForwardResult extends OriginResponse {
   upstreamMs: number;
   /** response headers the balancer wants added, e.g. a sticky cookie */
   extraHeaders?: Record<string, string>;
-  /** The target's trailers; filled in place once `body` has ended (empty when none). */
-  trailers: Record<string, string>;
 }
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
@@ -100,7 +98,6 @@ export async function forwardRequest(
         statusCode: response.statusCode,
         headers: responseWithoutHopByHop(response.headers),
         body: response.body,
-        trailers: response.trailers,
         targetId: target.id,
         attempts: attempt,
         upstreamMs: now - startedAt,

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import type { ServerResponse } from "node:http";
 
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { waitFor } from "../../../../packages/db/test-support/wait-for.ts";
@@ -36,11 +37,20 @@ function sendLarge(res: ServerResponse): void {
   writeMore();
 }
 
+/** A chunked answer whose checksum follows the body, beside a field trailers may not carry. */
+function sendWithTrailers(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/plain", trailer: "x-checksum, content-type" });
+  res.write("first part, ");
+  res.addTrailers({ "x-checksum": "sha256=abc", "content-type": "text/html" });
+  res.end("last part");
+}
+
 let origin: Origin;
 let proxy: Proxy;
 beforeAll(async () => {
   origin = await startOrigin((req, res) => {
     if (req.url === "/large") sendLarge(res);
+    else if (req.url === "/trailers") sendWithTrailers(res);
     else res.end("ok");
   });
   // No cache rule: the origin's answer is relayed chunk by chunk into the client's.
@@ -76,6 +86,13 @@ describe("an origin's answer relayed to the client", () => {
     expect(headerBytes).toBeGreaterThan(0);
     expect(headerBytes).toBeLessThan(1024);
     expect(large.closedEarly).toBe(false);
+  });
+
+  it("passes the origin's trailer fields on after the body, without the ones a trailer may not carry", async () => {
+    const answer = await request(`${proxy.url}/trailers`, { headers: { host: "shop.example" } });
+    expect(await answer.body.text()).toBe("first part, last part");
+    expect(answer.headers["content-type"]).toBe("text/plain");
+    expect(answer.trailers).toEqual({ "x-checksum": "sha256=abc" });
   });
 
   it("stops the origin's exchange when the client leaves mid-answer, and keeps serving", async () => {
