@@ -8,7 +8,11 @@ import type { TrafficInterval } from "./interval-reader.ts";
 interface Bucket {
   startMs: number;
   rows: Map<string, RollupRow>;
-  /** The bucket this process started in: rows an earlier process of the node wrote for it are added first. */
+  /**
+   * Rows already stored for it are added first: in the bucket this process started in, an earlier
+   * process of the node wrote them; in a bucket this writer already handed to the store, a worker's
+   * interval arrived after the write.
+   */
   needsBase: boolean;
 }
 
@@ -49,12 +53,18 @@ export function startRollupWriter(options: {
   const buckets = new Map<number, Bucket>();
   let writing: Promise<void> = Promise.resolve();
   let failing = false;
+  /** The newest bucket start handed to the store. */
+  let handedOverMs = -Infinity;
 
   function bucketFor(atMs: number): Bucket {
     const startMs = Math.floor(atMs / bucketMs) * bucketMs;
     let bucket = buckets.get(startMs);
     if (!bucket) {
-      bucket = { startMs, rows: new Map(), needsBase: startMs === firstBucketMs };
+      bucket = {
+        startMs,
+        rows: new Map(),
+        needsBase: startMs === firstBucketMs || startMs <= handedOverMs,
+      };
       buckets.set(startMs, bucket);
       dropOverflow();
     }
@@ -131,6 +141,12 @@ export function startRollupWriter(options: {
     await options.store.write([...bucket.rows.values()]);
   }
 
+  /** Puts back a bucket whose write failed, with the rows that arrived for it meanwhile. */
+  function keepUnwritten(bucket: Bucket): void {
+    for (const row of buckets.get(bucket.startMs)?.rows.values() ?? []) addRow(bucket, row);
+    buckets.set(bucket.startMs, bucket);
+  }
+
   /** Writes closed buckets oldest first; stops at the first failure and keeps the rest for later. */
   async function flush(includeOpen: boolean): Promise<void> {
     const openStart = Math.floor(Date.now() / bucketMs) * bucketMs;
@@ -138,12 +154,15 @@ export function startRollupWriter(options: {
       .filter((bucket) => includeOpen || bucket.startMs < openStart)
       .sort((a, b) => a.startMs - b.startMs);
     for (const bucket of due) {
+      // Rows arriving for it from now on go to a new bucket, which adds them to what this write stores.
+      buckets.delete(bucket.startMs);
+      handedOverMs = Math.max(handedOverMs, bucket.startMs);
       try {
         if (bucket.rows.size > 0 || bucket.needsBase) await write(bucket);
-        buckets.delete(bucket.startMs);
         if (failing) log.info({ buffered: buckets.size }, "rollups written again");
         failing = false;
       } catch (error) {
+        keepUnwritten(bucket);
         if (!failing)
           log.warn(
             { err: error, buffered: buckets.size },
