@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:net";
+import { createConnection, createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as holdFor } from "node:timers/promises";
@@ -31,18 +31,57 @@ let dataDir: string;
 let database: OpenDatabase;
 let origin: TestOrigin;
 let node: RunningNode;
+let relay: DatabaseRelay;
 const clients: Db[] = [];
 
+interface DatabaseRelay {
+  /** The database's URL through the relay: the one the proxy is given. */
+  url: string;
+  /** Drops new connections at once, as a stopped server does; open ones last until the server ends them. */
+  refuse(): void;
+  /** Sends new connections to the server at `databaseUrl`. */
+  forwardTo(databaseUrl: string): void;
+  close(): Promise<void>;
+}
+
 /**
- * Holds the stopped server's port, dropping every connection at once, so that no other embedded
- * PostgreSQL on this machine takes the port during the outage: the restart must come back where
- * the proxy's DATABASE_URL points.
+ * The proxy reaches the database through this relay, on a port of the relay's own, so the
+ * restarted server may come back on any port: another embedded PostgreSQL on this machine may
+ * take the stopped server's port before the restart binds it again.
  */
-async function holdPort(url: string): Promise<Server> {
-  const server = createServer((socket) => socket.destroy());
-  server.listen(Number(new URL(url).port), "127.0.0.1");
+async function startRelay(databaseUrl: string): Promise<DatabaseRelay> {
+  let target: URL | undefined = new URL(databaseUrl);
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    track(client);
+    if (!target) return void client.destroy();
+    const upstream = createConnection(Number(target.port), target.hostname);
+    track(upstream);
+    client.on("error", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return server;
+  const url = new URL(databaseUrl);
+  url.port = String((server.address() as AddressInfo).port);
+  return {
+    url: url.href,
+    refuse() {
+      target = undefined;
+    },
+    forwardTo(next) {
+      target = new URL(next);
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 function connect(url: string): Db {
@@ -64,6 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await node?.stop();
   await Promise.all(clients.map((db) => db.$disconnect()));
+  await relay?.close();
   await database?.stop();
   await origin?.kill();
   await Promise.all([pgDir, dataDir].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
@@ -72,7 +112,8 @@ afterAll(async () => {
 describe("PostgreSQL outage under load", () => {
   it("keeps serving the current config while the database is down and follows changes once it is back", async () => {
     const first = await addRoutes(connect(database.url), [{ pathPrefix: "/", pool: { targets: [{ url: origin.url }] } }]);
-    node = await startNode({ DATABASE_URL: database.url, CONCIERGE_DATA_DIR: dataDir, PROXY_SHUTDOWN_GRACE_MS: "2000" });
+    relay = await startRelay(database.url);
+    node = await startNode({ DATABASE_URL: relay.url, CONCIERGE_DATA_DIR: dataDir, PROXY_SHUTDOWN_GRACE_MS: "2000" });
     await waitFor("first revision served", async () => (await node.readyz()).body.revision === first);
 
     const load = startLoad({
@@ -84,9 +125,8 @@ describe("PostgreSQL outage under load", () => {
     });
     await waitFor("load running", () => load.outcomes.length >= 100);
 
-    const urlBefore = database.url;
+    relay.refuse();
     await database.stop();
-    const portHolder = await holdPort(urlBefore);
     const stoppedAt = Date.now();
     const completedAtStop = load.outcomes.length;
     const duringOutage = await waitFor("outage noticed", async () => {
@@ -102,9 +142,8 @@ describe("PostgreSQL outage under load", () => {
     expect(endOfOutage.status).toBe(200);
     expect(endOfOutage.body).toMatchObject({ ready: true, revision: first, database: "unreachable" });
 
-    await new Promise((resolve) => portHolder.close(resolve));
     database = await openDatabase({ dataDir: pgDir });
-    expect(database.url).toBe(urlBefore);
+    relay.forwardTo(database.url);
     await waitFor("database reachable again", async () => (await node.readyz()).body.database === "connected", 20_000);
 
     const second = await addRoutes(connect(database.url), [
