@@ -14,10 +14,12 @@ import type { Logger } from "../logger.ts";
 import type { ChallengeBoard, CertificateIssuer } from "./certificate-issuer.ts";
 
 const DAY_MS = 86_400_000;
+/** Longer than any issuance takes: a node that dies mid-renewal holds its certificate this long at most. */
+const CLAIM_MS = 15 * 60_000;
 
 export type RenewalOutcome =
   | { id: string; names: string[]; outcome: "renewed"; revision: number; notAfter: Date }
-  /** Another node renewed or removed it first. */
+  /** Another node renews it now, or renewed or removed it first. */
   | { id: string; names: string[]; outcome: "superseded" }
   | { id: string; names: string[]; outcome: "failed"; error: unknown };
 
@@ -34,10 +36,13 @@ class Superseded extends Error {
 }
 
 /**
- * Renews certificates marked autoRenew before they expire. The new chain is stored as an upload
- * is, through applyConfigChange (a revision, an audit entry, the proxies' notification), so
- * every proxy loads it with the next revision and serves it to new handshakes while open
- * connections carry on. Challenges go on the board as revisions too, for every node to answer.
+ * Renews certificates marked autoRenew before they expire. A node claims a certificate in the
+ * database before asking the issuer, so nodes running the scheduler side by side never order the
+ * same certificate twice (an ACME CA counts duplicate orders against its rate limits). The new
+ * chain is stored as an upload is, through applyConfigChange (a revision, an audit entry, the
+ * proxies' notification), so every proxy loads it with the next revision and serves it to new
+ * handshakes while open connections carry on. Challenges go on the board as revisions too, for
+ * every node to answer.
  */
 export function createRenewalScheduler(options: {
   db: Db;
@@ -101,6 +106,12 @@ export function createRenewalScheduler(options: {
 
   async function renew(row: CertificateRow): Promise<RenewalOutcome> {
     const base = { id: row.id, names: row.names };
+    const repository = createCertificateRepository(db);
+    const claimedAt = now();
+    const claimedUntil = new Date(claimedAt.getTime() + CLAIM_MS);
+    if (!(await repository.claimRenewal(row.id, row.fingerprint, claimedAt, claimedUntil))) {
+      return { ...base, outcome: "superseded" };
+    }
     try {
       const issued = await issuer.issue(row.names, board);
       const values = describe(row, issued.certificatePem, issued.privateKeyPem);
@@ -130,6 +141,9 @@ export function createRenewalScheduler(options: {
       return { ...base, outcome: "renewed", revision, notAfter: values.notAfter };
     } catch (error) {
       if (error instanceof Superseded) return { ...base, outcome: "superseded" };
+      await repository.releaseRenewal(row.id, claimedUntil).catch(() => {
+        // The claim then runs out by itself: the next pass after it retries.
+      });
       log.error(
         { err: error, certificate: row.id, names: row.names },
         "certificate renewal failed; retried next pass",

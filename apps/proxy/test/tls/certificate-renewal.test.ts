@@ -238,4 +238,65 @@ describe("certificate renewal", () => {
       body: "origin /.well-known/acme-challenge/unknown-token",
     });
   });
+
+  it("lets one node at a time renew a certificate: another waits out its claim, or takes over once it ran out", async () => {
+    const selfSigned = createSelfSignedIssuer({ validDays: 90 });
+    let orders = 0;
+    let letIssue!: () => void;
+    const issuing = new Promise<void>((resolve) => (letIssue = resolve));
+    const slowCertificateAuthority: CertificateIssuer = {
+      name: "slow-ca",
+      async issue(names, board) {
+        orders++;
+        await issuing;
+        return selfSigned.issue(names, board);
+      },
+    };
+    const node = (issuer: CertificateIssuer, now?: () => Date) =>
+      createRenewalScheduler({
+        db: database.db,
+        issuer,
+        secretKey,
+        renewBeforeDays: 30,
+        checkEveryMs: 3_600_000,
+        log,
+        now,
+      });
+    const outcomeOf = (outcomes: Array<{ id: string; outcome: string }>, id: string) =>
+      outcomes.find((outcome) => outcome.id === id)?.outcome;
+
+    const contested = await storeCertificate(["contested.test"], 4, { autoRenew: true });
+    const firstNode = node(slowCertificateAuthority).runOnce();
+    await waitFor("the first node to order the certificate", () => orders === 1);
+    expect(outcomeOf(await node(slowCertificateAuthority).runOnce(), contested.id)).toBe(
+      "superseded",
+    );
+    letIssue();
+    expect(outcomeOf(await firstNode, contested.id)).toBe("renewed");
+    expect(orders).toBe(1);
+
+    const failing: CertificateIssuer = {
+      name: "failing-ca",
+      issue: () => Promise.reject(new Error("the CA is down")),
+    };
+    const retried = await storeCertificate(["retried.test"], 4, { autoRenew: true });
+    expect(outcomeOf(await node(failing).runOnce(), retried.id)).toBe("failed");
+    expect(outcomeOf(await node(selfSigned).runOnce(), retried.id)).toBe("renewed");
+
+    const abandoned = await storeCertificate(["abandoned.test"], 4, { autoRenew: true });
+    const claimedUntil = new Date(Date.now() + 60_000);
+    expect(
+      await createCertificateRepository(database.db).claimRenewal(
+        abandoned.id,
+        abandoned.fingerprint,
+        new Date(),
+        claimedUntil,
+      ),
+    ).toBe(true);
+    expect(outcomeOf(await node(selfSigned).runOnce(), abandoned.id)).toBe("superseded");
+    const afterTheClaim = () => new Date(claimedUntil.getTime() + 1_000);
+    expect(outcomeOf(await node(selfSigned, afterTheClaim).runOnce(), abandoned.id)).toBe(
+      "renewed",
+    );
+  });
 });

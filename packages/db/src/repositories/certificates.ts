@@ -72,14 +72,39 @@ export function createCertificateRepository(db: Db | Tx) {
       }),
 
     /**
+     * Claims the renewal of the certificate with `fingerprint` until `until`, unless another
+     * node's claim still runs at `now`. One row update, so of two nodes claiming at once one
+     * wins. False: claimed elsewhere, or renewed or removed meanwhile.
+     */
+    async claimRenewal(id: string, fingerprint: string, now: Date, until: Date): Promise<boolean> {
+      const { count } = await db.certificate.updateMany({
+        where: {
+          id,
+          fingerprint,
+          OR: [{ renewalClaimedUntil: null }, { renewalClaimedUntil: { lte: now } }],
+        },
+        data: { renewalClaimedUntil: until },
+      });
+      return count === 1;
+    },
+
+    /** Gives up a claim that failed, if it is still this one, so the next pass anywhere retries. */
+    async releaseRenewal(id: string, until: Date): Promise<void> {
+      await db.certificate.updateMany({
+        where: { id, renewalClaimedUntil: until },
+        data: { renewalClaimedUntil: null },
+      });
+    },
+
+    /**
      * Replaces a certificate in place (same id, default flag and renewal flag), only while it is
      * still the one with `fingerprint`: of two nodes renewing at once, one write wins. False: it
-     * was renewed or removed meanwhile.
+     * was renewed or removed meanwhile. Ends the renewal's claim.
      */
     async renew(id: string, fingerprint: string, values: RenewedValues): Promise<boolean> {
       const { count } = await db.certificate.updateMany({
         where: { id, fingerprint },
-        data: values,
+        data: { ...values, renewalClaimedUntil: null },
       });
       return count === 1;
     },
