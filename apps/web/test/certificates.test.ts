@@ -281,6 +281,26 @@ describe("automatic renewal", () => {
     expect(off.json).toMatchObject({ autoRenew: false });
   });
 
+  it("records in each audit entry what the change before it left, when two editors change it at once", async () => {
+    const created = (
+      await call("POST", "/api/v1/certificates/self-signed", { hosts: ["concurrent-renew.test"] })
+    ).json as Summary;
+    const answers = await Promise.all(
+      [true, true].map((autoRenew) =>
+        call("PATCH", `/api/v1/certificates/${created.id}`, { autoRenew }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const audit = await api.database.db.auditEntry.findMany({
+      where: { action: "certificate.auto-renew", entityId: created.id },
+      orderBy: { revision: "asc" },
+    });
+    expect(audit.map(({ before, after }) => ({ before, after }))).toEqual([
+      { before: { autoRenew: false }, after: { autoRenew: true } },
+      { before: { autoRenew: true }, after: { autoRenew: true } },
+    ]);
+  });
+
   it("lets only editors change it", async () => {
     const created = (
       await call("POST", "/api/v1/certificates/self-signed", { hosts: ["viewer-renew.test"] })

@@ -20,6 +20,11 @@ export interface ConfigChange {
   entityType: string;
   entityId?: string | null;
   before?: unknown;
+  /**
+   * Reads `before` inside the change's transaction, once it holds the configuration lock: of two
+   * concurrent changes to one entity, the second then records what the first left.
+   */
+  readBefore?: (tx: Tx) => Promise<unknown>;
   after?: unknown;
   /** The operator's note on the revision. */
   message?: string | null;
@@ -131,6 +136,7 @@ export async function recordConfigChange<T>(
   write: (tx: Tx) => Promise<T>,
 ): Promise<{ result: T; revision: number }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CONFIG_LOCK_KEY})`;
+  const before = change.readBefore ? await change.readBefore(tx) : change.before;
   const result = await write(tx);
   const snapshot = await readConfigSnapshot(tx);
   const { number: revision } = await tx.configRevision.create({
@@ -148,7 +154,7 @@ export async function recordConfigChange<T>(
       action: change.action,
       entityType: change.entityType,
       entityId: change.entityId ?? null,
-      before: change.before == null ? undefined : toJson(change.before),
+      before: before == null ? undefined : toJson(before),
       after: change.after == null ? undefined : toJson(change.after),
       revision,
       clientIp: change.clientIp ?? null,

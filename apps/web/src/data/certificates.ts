@@ -116,8 +116,6 @@ export async function setCertificateAutoRenew(
 ): Promise<CertificateWithRevision> {
   requireRole(actor, "editor");
   assertId(id, "certificate");
-  const current = await createCertificateRepository(db()).find(id);
-  if (current === null) throw new NotFoundError(`No certificate has id ${id}`);
   const { result, revision } = await applyConfigChange(
     db(),
     {
@@ -125,7 +123,11 @@ export async function setCertificateAutoRenew(
       action: "certificate.auto-renew",
       entityType: "certificate",
       entityId: id,
-      before: { autoRenew: current.autoRenew },
+      async readBefore(tx) {
+        const current = await createCertificateRepository(tx).find(id);
+        if (current === null) throw new NotFoundError(`No certificate has id ${id}`);
+        return { autoRenew: current.autoRenew };
+      },
       after: { autoRenew: input.autoRenew },
       clientIp: client.address,
     },
