@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { responseWithoutHopByHop, withoutHopByHop } from "./hop-by-hop.ts";
+import { forwardableTrailers, responseWithoutHopByHop, withoutHopByHop } from "./hop-by-hop.ts";
 
 describe("withoutHopByHop", () => {
   it("removes the RFC 9110 hop-by-hop headers and those Connection names", () => {
@@ -37,5 +37,25 @@ describe("withoutHopByHop", () => {
     for (const connection of ["keep-alive", "Keep-Alive", "close", "CLOSE"]) {
       expect(withoutHopByHop({ connection, "keep-alive": "timeout=5", "x-kept": "1" })).toEqual({ "x-kept": "1" });
     }
+  });
+});
+
+describe("forwardableTrailers", () => {
+  it("keeps what a trailer may carry, joined, and drops framing, control and hop-by-hop fields", () => {
+    const kept = forwardableTrailers({
+      "x-checksum": "sha256=abc",
+      "server-timing": ["db;dur=5", "app;dur=2"],
+      "content-length": "5",
+      "set-cookie": ["a=1"],
+      "cache-control": "no-store",
+      "transfer-encoding": "chunked",
+      "x-unset": undefined,
+    });
+    expect(kept).toEqual({ "x-checksum": "sha256=abc", "server-timing": "db;dur=5, app;dur=2" });
+  });
+
+  it("is undefined when nothing is left to pass on", () => {
+    expect(forwardableTrailers({})).toBeUndefined();
+    expect(forwardableTrailers({ "content-type": "text/html" })).toBeUndefined();
   });
 });

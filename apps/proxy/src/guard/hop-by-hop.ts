@@ -8,6 +8,8 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   "keep-alive",
   "proxy-connection",
   "te",
+  // Not connection-specific in RFC 9110, but node refuses to write it on an answer it does not
+  // send chunked (a cached one, HEAD, HTTP/1.0): trailer fields pass on without their announcement.
   "trailer",
   "transfer-encoding",
   "upgrade",
@@ -57,3 +59,35 @@ export function withoutHopByHop<Headers extends HeaderBag>(headers: Headers): He
 
 /** The same rule applied to an origin's answer before it goes downstream. */
 export const responseWithoutHopByHop = withoutHopByHop;
+
+/**
+ * RFC 9110 §6.5.1: a trailer field must not carry what frames, routes, authenticates or controls
+ * the message, nor how its content is processed; such fields, and hop-by-hop ones, are dropped
+ * and the rest pass on. Undefined when nothing is left, as for nearly every answer.
+ */
+export function forwardableTrailers(trailers: HeaderBag): Record<string, string> | undefined {
+  let kept: Record<string, string> | undefined;
+  for (const name in trailers) {
+    const value = trailers[name];
+    if (value === undefined || FIELDS_NOT_ALLOWED_IN_TRAILERS.has(name) || isHopByHop(name, undefined)) continue;
+    (kept ??= {})[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return kept;
+}
+
+const FIELDS_NOT_ALLOWED_IN_TRAILERS: ReadonlySet<string> = new Set([
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "content-range",
+  "host",
+  "authorization",
+  "set-cookie",
+  "cache-control",
+  "expires",
+  "age",
+  "date",
+  "location",
+  "retry-after",
+  "vary",
+]);

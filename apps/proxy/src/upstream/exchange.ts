@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 
 import type { Dispatcher } from "undici";
 
-import { isHopByHop } from "../guard/hop-by-hop.ts";
+import { forwardableTrailers } from "../guard/hop-by-hop.ts";
 import type { BodySink, RelayedBody } from "../origin.ts";
 
 /**
@@ -178,37 +178,5 @@ class ResponseBody extends Readable implements RelayedBody {
     callback(error);
   }
 }
-
-/**
- * RFC 9110 §6.5.1: a trailer field must not carry what frames, routes, authenticates or controls
- * the message, nor how its content is processed; such fields, and hop-by-hop ones, are dropped
- * and the rest pass on. Undefined when nothing is left, as for nearly every answer.
- */
-function forwardableTrailers(trailers: IncomingHttpHeaders): Record<string, string> | undefined {
-  let kept: Record<string, string> | undefined;
-  for (const name in trailers) {
-    const value = trailers[name];
-    if (value === undefined || FIELDS_NOT_ALLOWED_IN_TRAILERS.has(name) || isHopByHop(name, undefined)) continue;
-    (kept ??= {})[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return kept;
-}
-
-const FIELDS_NOT_ALLOWED_IN_TRAILERS: ReadonlySet<string> = new Set([
-  "content-length",
-  "content-type",
-  "content-encoding",
-  "content-range",
-  "host",
-  "authorization",
-  "set-cookie",
-  "cache-control",
-  "expires",
-  "age",
-  "date",
-  "location",
-  "retry-after",
-  "vary",
-]);
 
 function ignore(): void {}
