@@ -2,9 +2,8 @@ import type { RollupRow } from "@concierge/config/traffic";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { CELL, CELL_WIDTH } from "../../src/metrics/cells.ts";
-import type { TrafficInterval } from "../../src/metrics/interval-reader.ts";
 import { startRollupWriter, type RollupStore } from "../../src/metrics/rollup-writer.ts";
+import { trafficInterval } from "./support/traffic-interval.ts";
 
 const BUCKET_MS = 1_000;
 const log = pino({ level: "silent" });
@@ -31,21 +30,9 @@ function memoryStore(): RollupStore & { requests(): number } {
   };
 }
 
-/** A node's interval of `requests` answered requests, taken at `at`. */
-function interval(at: number, requests: number): TrafficInterval {
-  const values = new Array<number>(CELL_WIDTH).fill(0);
-  values[CELL.requests] = requests;
-  return {
-    at,
-    revision: 1,
-    clientConnections: 0,
-    inFlight: 0,
-    targets: [],
-    routeNames: {},
-    poolNames: {},
-    samples: [],
-    cells: [{ routeId: "r", poolId: "p", targetId: "t", cell: 0, values }],
-  };
+/** The writer as a node's primary runs it, over `store`, with second-long buckets. */
+function startWriter(store: RollupStore) {
+  return startRollupWriter({ store, nodeId: "n", bucketMs: BUCKET_MS, maxBuckets: 10, log });
 }
 
 afterEach(() => {
@@ -60,19 +47,13 @@ describe("an interval that reaches the rollup writer after its bucket was writte
   it("is added to what the bucket stored", async () => {
     vi.useFakeTimers({ now: 10 * BUCKET_MS, toFake: ["Date", "setInterval", "clearInterval"] });
     const store = memoryStore();
-    const writer = startRollupWriter({
-      store,
-      nodeId: "n",
-      bucketMs: BUCKET_MS,
-      maxBuckets: 10,
-      log,
-    });
+    const writer = startWriter(store);
 
-    writer.add(interval(11 * BUCKET_MS + 100, 5));
+    writer.add(trafficInterval(11 * BUCKET_MS + 100, 5));
     await vi.advanceTimersByTimeAsync(2 * BUCKET_MS);
     expect(store.requests()).toBe(5);
 
-    writer.add(interval(11 * BUCKET_MS + 900, 3));
+    writer.add(trafficInterval(11 * BUCKET_MS + 900, 3));
     await writer.stop();
     expect(store.requests()).toBe(8);
   });
@@ -82,26 +63,20 @@ describe("an interval that reaches the rollup writer after its bucket was writte
     const store = memoryStore();
     let releaseWrite = () => {};
     const writeHeld = new Promise<void>((resolve) => (releaseWrite = resolve));
-    const writer = startRollupWriter({
-      store: {
-        readBucket: (nodeId, bucketStart, bucketSeconds) =>
-          store.readBucket(nodeId, bucketStart, bucketSeconds),
-        async write(rows) {
-          await store.write(rows);
-          await writeHeld;
-        },
+    const writer = startWriter({
+      readBucket: (nodeId, bucketStart, bucketSeconds) =>
+        store.readBucket(nodeId, bucketStart, bucketSeconds),
+      async write(rows) {
+        await store.write(rows);
+        await writeHeld;
       },
-      nodeId: "n",
-      bucketMs: BUCKET_MS,
-      maxBuckets: 10,
-      log,
     });
 
-    writer.add(interval(11 * BUCKET_MS + 100, 5));
+    writer.add(trafficInterval(11 * BUCKET_MS + 100, 5));
     await vi.advanceTimersByTimeAsync(2 * BUCKET_MS);
     expect(store.requests()).toBe(5);
 
-    writer.add(interval(11 * BUCKET_MS + 900, 3));
+    writer.add(trafficInterval(11 * BUCKET_MS + 900, 3));
     releaseWrite();
     await writer.stop();
     expect(store.requests()).toBe(8);

@@ -12,6 +12,7 @@ import { createIntervalReader } from "../../src/metrics/interval-reader.ts";
 import { startRollupWriter, type RollupWriter } from "../../src/metrics/rollup-writer.ts";
 import { waitFor } from "../control/support/wait-for.ts";
 import { snapshotOf, startOrigin, startProxy, type Origin, type Proxy } from "../front/support.ts";
+import { trafficInterval } from "./support/traffic-interval.ts";
 
 const NODE_ID = "node-outage";
 const log = pino({ level: "silent" });
@@ -152,25 +153,7 @@ describe("rollups across a database outage", () => {
       maxBuckets: 10,
       log,
     });
-    const interval = {
-      at: Date.now(),
-      revision: 1,
-      clientConnections: 0,
-      inFlight: 0,
-      targets: [],
-      routeNames: {},
-      poolNames: {},
-      samples: [],
-      cells: [
-        {
-          routeId: "r",
-          poolId: "p",
-          targetId: "t",
-          cell: 6,
-          values: Array.from({ length: 49 }, (_, i) => (i === 0 ? 5 : 0)),
-        },
-      ],
-    };
+    const interval = trafficInterval(Date.now(), 5, 6);
     first.add(interval);
     await first.stop();
     const second = startRollupWriter({
