@@ -10,6 +10,7 @@ import {
   type BenchReport,
   type CaseKey,
 } from "./report.ts";
+import { OPEN_LOOP_WARM_UP_SECONDS } from "./settings.ts";
 
 /** An open loop whose answers came back at less than this share of its rate did not hold the rate. */
 const SUSTAINED = 0.95;
@@ -176,7 +177,7 @@ const METHOD = [
   "  Concierge …; the median of the rounds per side.",
   "- **Latency**: open loop (`scripts/bench/open-loop.ts`): requests leave on a fixed timetable at half the slower",
   "  side's median, split over several generator processes; latency runs from each request's scheduled send time",
-  "  (no coordinated omission); each side is first warmed by an unrecorded 2 s open loop, and the first 10 % of",
+  `  (no coordinated omission); each side is first warmed by an unrecorded ${OPEN_LOOP_WARM_UP_SECONDS} s open loop, and the first 10 % of`,
   "  each timetable is a warm-up too.",
   "- **Memory**: VmRSS summed over the server's process tree from `/proc`, sampled every 200 ms during each run.",
   "- **Caveat**: load generators, proxies, origins, the web server and the database share the machine's cores;",

@@ -39,7 +39,7 @@ import {
   type Side,
   type UpstreamReuse,
 } from "./report.ts";
-import { CASES, readSettings, type CaseName } from "./settings.ts";
+import { CASES, OPEN_LOOP_WARM_UP_SECONDS, readSettings, type CaseName } from "./settings.ts";
 import { runWrk } from "./wrk.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -47,8 +47,6 @@ const outputDir = join(root, ".bench");
 const jsonFile = join(outputDir, "latest.json");
 /** The cases where the cost of recording metrics is measured (with the first worker count and connection count). */
 const METRICS_CASES: readonly CaseName[] = ["pass-through", "hit-1k"];
-/** Unrecorded open loop before each measured one: see measureCase. */
-const OPEN_LOOP_WARM_UP_SECONDS = 2;
 
 const settings = readSettings(process.argv.slice(2), process.env);
 
@@ -180,8 +178,6 @@ async function measureCase(origins: Origins, servers: Record<Side, Server>, key:
         connections: key.connections,
         generators: settings.generators,
       });
-    // The first half second of the generators' requests after wrk's stalled Concierge for up to
-    // ~130 ms (code meeting a new kind of request); once warmed it never recurred, so it is left out.
     await openLoop(OPEN_LOOP_WARM_UP_SECONDS);
     loop[side] = await openLoop(settings.openLoopSeconds);
     rss[side] = Math.max(rss[side], await memory.stop());
